@@ -1,0 +1,297 @@
+"""The verbs — templates, check, run, status, report, demo — wiring the stages together.
+
+intake → read → validate → ledger → consolidate → render. The CLI only formats what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from aggregator.config import Config, RoundConfig, load_config
+from aggregator.consolidate import RoundResult, consolidate_round
+from aggregator.forms import FormRegistry
+from aggregator.intake import Incoming, release, safe_part, scan_inbox, sha256_of, store, write_note
+from aggregator.ledger import Ledger, NewSubmission
+from aggregator.read import read_file
+from aggregator.render.form_template import write_form_template
+from aggregator.render.ktcv_report import ktcv_context
+from aggregator.render.summary import write_summary
+from aggregator.render.vn import vn_short_date
+from aggregator.render.word import render_docx
+from aggregator.results import FileOutcome, RoundOutcome, RunResult
+from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
+from aggregator.validate.report import FileReport
+from aggregator.validate.validator import validate_batch
+from aggregator.workspace import Workspace
+
+
+class WorkspaceLocked(RuntimeError):
+    """Another run holds the workspace lock."""
+
+
+@dataclass(frozen=True)
+class Context:
+    workspace: Workspace
+    config: Config
+    units: UnitRegistry
+    forms: FormRegistry
+
+
+def open_context(root: Path) -> Context:
+    ws = Workspace(root)
+    config = load_config(root)
+    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    forms = FormRegistry.default(ws.forms_dir)
+    return Context(ws, config, units, forms)
+
+
+# templates ------------------------------------------------------------------------------------
+def make_templates(root: Path, form: str | None = None, period: str | None = None,
+                   per_unit: bool = True) -> list[Path]:
+    """Blank forms per round, and one pre-filled per expected unit, into outbox/bieu-mau/<period>/."""
+    ctx = open_context(root)
+    out = []
+    for round_ in ctx.config.rounds:
+        if (form and round_.form != form.upper()) or (period and round_.period != period):
+            continue
+        spec = ctx.forms[round_.form]
+        folder = ctx.workspace.outbox / "bieu-mau" / round_.parsed_period.code
+        out.append(write_form_template(folder / f"{spec.code}-{round_.parsed_period.code}.xlsx",
+                                       spec, ctx.config, round_))
+        if per_unit:
+            for unit in ctx.units.expected(round_.submitters, round_.deadline):
+                name = f"{spec.code}-{round_.parsed_period.code}-{safe_part(unit.code)}.xlsx"
+                out.append(write_form_template(folder / "theo-don-vi" / name, spec, ctx.config,
+                                               round_, unit))
+    return out
+
+
+# check ----------------------------------------------------------------------------------------
+def _late(report: FileReport, config: Config, received: date) -> bool | None:
+    read = report.read
+    if read.form is None or read.period is None:
+        return None
+    round_ = config.round_for(read.form.code, read.period)
+    return None if round_ is None else received >= round_.late_from
+
+
+def _outcome(report: FileReport, name: str, sha: str, status: str, late: bool | None,
+             stored: Path | None = None, note: Path | None = None) -> FileOutcome:
+    read = report.read
+    return FileOutcome(
+        name=name, sha256=sha, status=status,
+        unit=read.unit.code if read.unit else None,
+        form=read.form.code if read.form else None,
+        period=read.period.code if read.period else None,
+        late=late, errors=report.errors, warnings=report.warnings, stored=stored, note=note,
+    )
+
+
+def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
+    """Validate files without ingesting them: nothing is copied, moved or recorded."""
+    ctx = open_context(root)
+    reads = [read_file(f, ctx.forms, ctx.units) for f in files]
+    outcomes = []
+    for f, report in zip(files, validate_batch(reads, ctx.config)):
+        outcomes.append(_outcome(report, str(f), sha256_of(f),
+                                 "valid" if report.acceptable else "invalid", None))
+    return outcomes
+
+
+# run ------------------------------------------------------------------------------------------
+def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None) -> str:
+    read = report.read
+    lines = [
+        "PHẢN HỒI VỀ TỆP BÁO CÁO",
+        "",
+        f"Tệp: {incoming.relative}",
+        f"Thời điểm lưu tệp: {incoming.received_at:%d/%m/%Y %H:%M}",
+    ]
+    if read.unit:
+        lines.append(f"Đơn vị: {read.unit.code} – {read.unit.name}")
+    if read.form:
+        lines.append(f"Biểu mẫu: {read.form.code} – {read.form.title}")
+    if read.period:
+        lines.append(f"Kỳ báo cáo: {read.period.label}")
+    lines += ["", "Tệp CHƯA ĐƯỢC TIẾP NHẬN vì có các lỗi sau:"]
+    lines += [f"  {i}. {issue.message}" for i, issue in enumerate(report.errors, start=1)]
+    if report.warnings:
+        lines += ["", "Các điểm cần xem lại (không phải lỗi):"]
+        lines += [f"  - {issue.message}" for issue in report.warnings]
+    if in_force:
+        lines += ["", f"Báo cáo đã tiếp nhận trước đó ({in_force}) vẫn được sử dụng để tổng hợp."]
+    lines += ["", "Đề nghị đơn vị sửa các lỗi trên và gửi lại tệp báo cáo."]
+    return "\n".join(lines) + "\n"
+
+
+def _in_force_name(ledger: Ledger, report: FileReport) -> str | None:
+    read = report.read
+    if not read.identified:
+        return None
+    row = ledger.conn.execute(
+        "SELECT original_name FROM submissions WHERE status = 'accepted' AND superseded_by IS NULL"
+        " AND form = ? AND period = ? AND unit = ?",
+        (read.form.code, read.period.code, read.unit.code),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome], int]:
+    ws = ctx.workspace
+    incoming = scan_inbox(ws.inbox)
+    fresh: list[Incoming] = []
+    outcomes: list[FileOutcome] = []
+    recovered = 0
+    seen_now: set[str] = set()
+    for item in incoming:
+        known = ledger.find_sha(item.sha256)
+        if any(row["inbox_path"] == item.relative and Path(row["stored_path"]).exists()
+               for row in known):
+            release(item)  # a previous run stopped after recording this file: finish its job
+            recovered += 1
+        elif known or item.sha256 in seen_now:
+            stored = store(item, ws.archive / "trung-lap")
+            ledger.record(run_id, NewSubmission(
+                item.sha256, item.path.name, item.relative, str(stored), item.received_at,
+                "duplicate", None, None, None, {}, []))
+            outcomes.append(FileOutcome(item.relative, item.sha256, "duplicate", None, None, None,
+                                        None, [], [], stored))
+            release(item)
+        else:
+            seen_now.add(item.sha256)
+            fresh.append(item)
+
+    reads = [read_file(item.path, ctx.forms, ctx.units) for item in fresh]
+    for item, report in zip(fresh, validate_batch(reads, ctx.config)):
+        read = report.read
+        late = _late(report, ctx.config, item.received_at.date())
+        note = None
+        if report.acceptable:
+            folder = (ws.archive / read.form.code / read.period.code / safe_part(read.unit.code))
+            stored, status = store(item, folder), "accepted"
+        else:
+            stored, status = store(item, ws.rejected), "rejected"
+            note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
+        values = {code: (value, read.cells[code].sheet, read.cells[code].cell)
+                  for code, value in report.values.items()}
+        ledger.record(run_id, NewSubmission(
+            item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
+            read.unit.code if read.unit else None, read.form.code if read.form else None,
+            read.period.code if read.period else None, values, report.issues))
+        release(item)
+        outcomes.append(_outcome(report, item.relative, item.sha256, status, late, stored, note))
+    return outcomes, recovered
+
+
+def _consolidate(ctx: Context, ledger: Ledger, round_: RoundConfig, as_of: date) -> RoundResult:
+    period = round_.parsed_period.code
+    subs = ledger.submissions(round_.form, period)
+    values = ledger.in_force_values(round_.form, period)
+    issues = ledger.issues_for([int(i) for i in subs["id"]])
+    return consolidate_round(round_, ctx.forms[round_.form], ctx.units, subs, values, issues, as_of)
+
+
+def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
+    return RoundOutcome(
+        form=result.form.code,
+        period=result.period.code,
+        period_label=result.period.label,
+        deadline=vn_short_date(result.round.deadline),
+        expected=result.expected,
+        submitted=result.submitted,
+        on_time=result.count("on_time"),
+        late=result.count("late"),
+        missing=[u.code for u in result.units_with("missing")],
+        rejected=[u.code for u in result.units_with("rejected")],
+        late_units=[u.code for u in result.units_with("late")],
+        totals=result.totals,
+        derived=result.derived,
+        outputs=outputs,
+    )
+
+
+def _render(ctx: Context, result: RoundResult, report_date: date) -> list[Path]:
+    folder = ctx.workspace.outbox / result.period.code
+    code = result.form.code
+    outputs = [write_summary(folder / f"tong-hop-{code}-{result.period.code}.xlsx", result)]
+    if code == "KTCV":
+        template = ctx.workspace.report_template("bao-cao-ktcv.docx")
+        outputs.append(render_docx(template, ktcv_context(result, ctx.config, report_date),
+                                   folder / f"bao-cao-{code}-{result.period.code}.docx"))
+    return outputs
+
+
+def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool) -> list[RoundOutcome]:
+    out = []
+    for round_ in ctx.config.rounds:
+        result = _consolidate(ctx, ledger, round_, as_of)
+        out.append(_round_outcome(result, _render(ctx, result, as_of) if render else []))
+    return out
+
+
+def _locked(ws: Workspace) -> FileLock:
+    lock = FileLock(str(ws.lock), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise WorkspaceLocked(
+            f"Một phiên tổng hợp khác đang chạy trên thư mục {ws.root} (khóa {ws.lock.name}). "
+            "Hãy đợi phiên đó kết thúc rồi chạy lại."
+        ) from exc
+    return lock
+
+
+def run(root: Path, as_of: date | None = None) -> RunResult:
+    """The monthly job: ingest everything new in the inbox, consolidate every round, render."""
+    as_of = as_of or date.today()
+    ctx = open_context(root)
+    ws = ctx.workspace.ensure()
+    lock = _locked(ws)
+    try:
+        with Ledger(ws.ledger) as ledger:
+            run_id = ledger.start_run(as_of.isoformat())
+            files, recovered = _ingest(ctx, ledger, run_id)
+            rounds = _rounds(ctx, ledger, as_of, render=True)
+            ledger.finish_run(run_id, len(files),
+                              sum(f.status == "accepted" for f in files),
+                              sum(f.status == "rejected" for f in files),
+                              sum(f.status == "duplicate" for f in files))
+    finally:
+        lock.release()
+    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered)
+
+
+def status(root: Path, as_of: date | None = None) -> RunResult:
+    """Where every round stands, from the ledger alone (nothing ingested, nothing written)."""
+    as_of = as_of or date.today()
+    ctx = open_context(root)
+    if not ctx.workspace.ledger.exists():
+        with Ledger(":memory:") as ledger:
+            return RunResult(root, as_of.isoformat(), [], _rounds(ctx, ledger, as_of, render=False))
+    with Ledger(ctx.workspace.ledger) as ledger:
+        return RunResult(root, as_of.isoformat(), [], _rounds(ctx, ledger, as_of, render=False))
+
+
+def report(root: Path, as_of: date | None = None) -> RunResult:
+    """Re-render the summaries and Word reports from the ledger."""
+    as_of = as_of or date.today()
+    ctx = open_context(root)
+    ws = ctx.workspace.ensure()
+    lock = _locked(ws)
+    try:
+        with Ledger(ws.ledger) as ledger:
+            return RunResult(root, as_of.isoformat(), [], _rounds(ctx, ledger, as_of, render=True))
+    finally:
+        lock.release()
+
+
+def demo(root: Path, as_of: date | None = None) -> RunResult:
+    """Build the synthetic province in `root` (a demo folder is rebuilt from scratch) and run."""
+    from aggregator.demo import DEMO_AS_OF, prepare_demo
+
+    prepare_demo(root)
+    return run(root, as_of or DEMO_AS_OF)

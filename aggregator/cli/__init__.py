@@ -1,0 +1,15 @@
+"""Command-line interface: `aggregator <command> --workspace DIR`."""
+
+from __future__ import annotations
+
+import sys
+
+from aggregator.cli import check, demo, report, run, status, templates  # noqa: F401  registers commands
+from aggregator.cli.app import app
+
+
+def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # Vietnamese on a Windows console (cp1258/cp437)
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8")
+    app()

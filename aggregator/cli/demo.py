@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from aggregator import api
+from aggregator.cli.app import app
+from aggregator.cli.common import AsOfOpt, JsonOpt, WorkspaceOpt, guarded, parse_as_of
+from aggregator.cli.output import console, print_json, print_run
+
+
+@app.command("demo")
+def demo_command(workspace: WorkspaceOpt = Path("demo-workspace"), as_of: AsOfOpt = None,
+                 json: JsonOpt = False) -> None:
+    """Tạo tỉnh mẫu (dữ liệu giả lập) trong thư mục làm việc và chạy tổng hợp."""
+    day = parse_as_of(as_of)
+    result = guarded(lambda: api.demo(workspace.resolve(), day))
+    out = console(json)
+    print_run(out, result, "Tệp của tỉnh mẫu")
+    out.print("\n[bold]Báo cáo Word:[/]")
+    for path in result.reports:
+        out.print(f"  {path}")
+    if json:
+        print_json(result.to_dict())

@@ -1,0 +1,111 @@
+"""One configuration object, loaded from <workspace>/aggregator.toml over the embedded defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from aggregator import settings
+from aggregator.periods import Period, parse_period
+
+
+class ConfigError(ValueError):
+    """The workspace configuration cannot be used; the message is for the user (Vietnamese)."""
+
+
+class RoundConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    form: str
+    period: str
+    window_start: date
+    window_end: date
+    deadline: date
+    # "before": the plan says "trước ngày D" (late from D); "by": "chậm nhất ngày D" (late from D+1).
+    deadline_wording: Literal["before", "by"] = "before"
+    submitters: tuple[str, ...] = ("agency", "district")
+
+    @property
+    def parsed_period(self) -> Period:
+        parsed = parse_period(self.period)
+        if parsed is None:
+            raise ConfigError(f"Kỳ báo cáo không hợp lệ trong cấu hình: {self.period!r}")
+        return parsed
+
+    @property
+    def late_from(self) -> date:
+        return self.deadline if self.deadline_wording == "before" else self.deadline + timedelta(1)
+
+    @property
+    def deadline_text(self) -> str:
+        day = f"ngày {self.deadline:%d/%m/%Y}"
+        return f"trước {day}" if self.deadline_wording == "before" else f"chậm nhất {day}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.form, self.parsed_period.code)
+
+
+class Signer(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    authority: str = "KT. GIÁM ĐỐC"
+    position: str = "PHÓ GIÁM ĐỐC"
+    name: str = ""
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    province_code: str = "19"
+    province_name: str = "Thái Nguyên"
+    parent_body: str = "UBND TỈNH THÁI NGUYÊN"
+    issuing_body: str = "SỞ NỘI VỤ"
+    issuing_code: str = "SNV"
+    issuing_body_name: str = "Sở Nội vụ"  # as written inside a sentence
+    place: str = "Thái Nguyên"
+    recipient: str = "Ủy ban nhân dân tỉnh Thái Nguyên"
+    plan_number: str = "220/KH-UBND"
+    plan_date: date = date(2023, 12, 19)
+    plan_title: str = (
+        "Kiểm tra công vụ; kiểm tra công tác cải cách hành chính, nâng cao hiệu quả quản trị "
+        "và hành chính công tỉnh Thái Nguyên năm 2024"
+    )
+    copies_to: tuple[str, ...] = (
+        "UBND tỉnh (b/c)",
+        "Giám đốc Sở Nội vụ",
+        "Các sở, ban, ngành; UBND các huyện, thành phố",
+    )
+    archive_code: str = "VT, CCHC"
+    signer: Signer = Signer()
+    units_file: Path | None = None
+    rounds: tuple[RoundConfig, ...] = Field(
+        default_factory=lambda: tuple(RoundConfig.model_validate(r) for r in settings.DEFAULT_ROUNDS)
+    )
+
+    def round_for(self, form: str, period: Period) -> RoundConfig | None:
+        for r in self.rounds:
+            if r.form == form and r.parsed_period == period:
+                return r
+        return None
+
+
+def load_config(workspace: Path) -> Config:
+    path = workspace / settings.CONFIG_FILE
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        config = Config.model_validate(data)
+        for r in config.rounds:
+            _ = r.parsed_period
+    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"Tệp cấu hình {path} không hợp lệ: {first}") from exc
+    if config.units_file is not None and not config.units_file.is_absolute():
+        config = config.model_copy(update={"units_file": workspace / config.units_file})
+    return config

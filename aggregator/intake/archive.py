@@ -1,0 +1,54 @@
+"""Keep every original byte for byte: copy, verify, and only then let it leave the inbox."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from aggregator.intake.scan import Incoming, sha256_of
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+class ArchiveError(RuntimeError):
+    """Copying an original failed verification: the inbox file is left where it is."""
+
+
+def safe_part(text: str) -> str:
+    """A folder or file name part that is valid on Windows (Vietnamese letters are kept)."""
+    return _UNSAFE.sub("_", text).strip(" .") or "_"
+
+
+def store(incoming: Incoming, folder: Path) -> Path:
+    """Copy the original into `folder` as '<sha12>-<name>'; the hash prefix makes names never collide.
+
+    Idempotent: a copy already there with the same hash (from an interrupted run) is reused.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{incoming.sha256[:12]}-{safe_part(incoming.path.name)}"
+    if target.exists() and sha256_of(target) == incoming.sha256:
+        return target
+    tmp = target.with_name(target.name + ".partial")
+    shutil.copy2(incoming.path, tmp)
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    if sha256_of(tmp) != incoming.sha256:
+        tmp.unlink(missing_ok=True)
+        raise ArchiveError(f"bản sao của {incoming.relative} không khớp mã băm")
+    os.replace(tmp, target)
+    return target
+
+
+def write_note(stored: Path, text: str) -> Path:
+    """The Vietnamese explanation next to a rejected original: '<name>.loi.txt'."""
+    note = stored.with_name(stored.name + ".loi.txt")
+    note.write_text(text, encoding="utf-8-sig")  # BOM so Notepad on Windows shows the diacritics
+    return note
+
+
+def release(incoming: Incoming) -> None:
+    """Remove the original from the inbox, once it is archived, verified and in the ledger."""
+    if incoming.path.exists() and sha256_of(incoming.path) == incoming.sha256:
+        incoming.path.unlink()

@@ -1,0 +1,153 @@
+"""The SQLite ledger: runs, submissions (every file ever seen), their values and issues."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from aggregator import __version__
+from aggregator.ledger.migrations import migrate
+from aggregator.validate.catalog import Issue
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    sha256: str
+    original_name: str
+    inbox_path: str
+    stored_path: str
+    received_at: datetime
+    status: str
+    unit: str | None
+    form: str | None
+    period: str | None
+    values: dict[str, tuple[float | str | None, str | None, str | None]]  # code → (value, sheet, cell)
+    issues: list[Issue]
+
+
+class Ledger:
+    def __init__(self, path: Path | str):
+        self.path = path
+        self.conn = sqlite3.connect(str(path), isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+        migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # runs ---------------------------------------------------------------------------------------
+    def start_run(self, as_of: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (started_at, as_of, tool_version) VALUES (?, ?, ?)",
+            (datetime.now().isoformat(timespec="seconds"), as_of, __version__),
+        )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, seen: int, accepted: int, rejected: int, duplicates: int) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?, files_seen = ?, accepted = ?, rejected = ?, duplicates = ?"
+            " WHERE id = ?",
+            (datetime.now().isoformat(timespec="seconds"), seen, accepted, rejected, duplicates, run_id),
+        )
+
+    # submissions --------------------------------------------------------------------------------
+    def find_sha(self, sha256: str) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ? ORDER BY id", (sha256,)
+        ).fetchall()
+
+    def record(self, run_id: int, sub: NewSubmission) -> int:
+        """Insert one submission with its values and issues, and settle which version is in force."""
+        now = datetime.now().isoformat(timespec="seconds")
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            cur = self.conn.execute(
+                "INSERT INTO submissions (run_id, sha256, original_name, inbox_path, stored_path,"
+                " received_at, processed_at, unit, form, period, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
+                 sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form, sub.period,
+                 sub.status),
+            )
+            sid = int(cur.lastrowid)
+            self.conn.executemany(
+                "INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (sid, code, value if isinstance(value, float) else None,
+                     value if isinstance(value, str) else None, sheet, cell)
+                    for code, (value, sheet, cell) in sub.values.items()
+                ],
+            )
+            self.conn.executemany(
+                "INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message) for i in sub.issues],
+            )
+            if sub.status == "accepted":
+                self._settle_in_force(sid, sub)
+        return sid
+
+    def _settle_in_force(self, sid: int, sub: NewSubmission) -> None:
+        """The accepted version received last is in force; every other one is superseded by it."""
+        rows = self.conn.execute(
+            "SELECT id FROM submissions WHERE status = 'accepted' AND form = ? AND period = ?"
+            " AND unit = ? ORDER BY received_at DESC, id DESC",
+            (sub.form, sub.period, sub.unit),
+        ).fetchall()
+        newest = rows[0]["id"]
+        self.conn.execute(
+            "UPDATE submissions SET superseded_by = ? WHERE status = 'accepted' AND form = ?"
+            " AND period = ? AND unit = ? AND id != ?",
+            (newest, sub.form, sub.period, sub.unit, newest),
+        )
+        self.conn.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (newest,))
+
+    # queries ------------------------------------------------------------------------------------
+    def submissions(self, form: str, period: str) -> pd.DataFrame:
+        """Every accepted or rejected submission of a round (duplicates excluded)."""
+        return pd.read_sql_query(
+            "SELECT * FROM submissions WHERE form = ? AND period = ? AND status != 'duplicate'"
+            " ORDER BY received_at, id",
+            self.conn, params=(form, period),
+        )
+
+    def in_force_values(self, form: str, period: str) -> pd.DataFrame:
+        """Long table (unit, indicator, number, text) of the versions in force for a round."""
+        return pd.read_sql_query(
+            "SELECT s.unit, s.id AS submission_id, v.indicator, v.number, v.text"
+            " FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
+            " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted' AND s.superseded_by IS NULL",
+            self.conn, params=(form, period),
+        )
+
+    def issues_for(self, submission_ids: list[int]) -> pd.DataFrame:
+        if not submission_ids:
+            return pd.DataFrame(columns=["submission_id", "code", "severity", "sheet", "cell",
+                                         "indicator", "message"])
+        marks = ",".join("?" * len(submission_ids))
+        return pd.read_sql_query(
+            f"SELECT * FROM submission_issues WHERE submission_id IN ({marks})",
+            self.conn, params=submission_ids,
+        )
+
+    def rounds_seen(self) -> list[tuple[str, str]]:
+        return [
+            (r["form"], r["period"])
+            for r in self.conn.execute(
+                "SELECT DISTINCT form, period FROM submissions WHERE form IS NOT NULL"
+                " AND period IS NOT NULL"
+            )
+        ]

@@ -1,0 +1,79 @@
+"""Named, ordered, transactional schema steps. Applied ones are recorded in the `migrations` table."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_initial",
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            as_of TEXT NOT NULL,
+            tool_version TEXT NOT NULL,
+            files_seen INTEGER NOT NULL DEFAULT 0,
+            accepted INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            sha256 TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            inbox_path TEXT NOT NULL,
+            stored_path TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            processed_at TEXT NOT NULL,
+            unit TEXT,
+            form TEXT,
+            period TEXT,
+            status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'duplicate')),
+            superseded_by INTEGER REFERENCES submissions(id)
+        );
+        CREATE INDEX submissions_sha ON submissions(sha256);
+        CREATE INDEX submissions_key ON submissions(form, period, unit);
+        CREATE TABLE submission_values (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            indicator TEXT NOT NULL,
+            number REAL,
+            text TEXT,
+            sheet TEXT,
+            cell TEXT,
+            PRIMARY KEY (submission_id, indicator)
+        );
+        CREATE TABLE submission_issues (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            code TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            sheet TEXT,
+            cell TEXT,
+            indicator TEXT,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX submission_issues_sub ON submission_issues(submission_id);
+        """,
+    ),
+]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations in order, each in its own transaction; return the names applied."""
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        with conn:
+            conn.execute("BEGIN")
+            for statement in filter(str.strip, sql.split(";")):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations VALUES (?, datetime('now'))", (name,)
+            )
+        applied.append(name)
+    return applied

@@ -1,0 +1,1 @@
+"""Outputs: Excel forms and summaries (xlsxwriter), Word reports (docxtpl). Consumes results only."""

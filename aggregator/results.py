@@ -1,0 +1,116 @@
+"""Typed results of the verbs. The CLI formats them; `to_dict` is the --json document."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aggregator.validate.catalog import Issue
+
+
+def _issue_dict(issue: Issue) -> dict:
+    return {
+        "code": issue.code,
+        "severity": issue.severity,
+        "sheet": issue.sheet,
+        "cell": issue.cell,
+        "indicator": issue.indicator,
+        "message": issue.message,
+    }
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    name: str  # path below the inbox (or as given to `check`)
+    sha256: str
+    status: str  # accepted / rejected / duplicate / valid / invalid (check)
+    unit: str | None
+    form: str | None
+    period: str | None
+    late: bool | None
+    errors: list[Issue]
+    warnings: list[Issue]
+    stored: Path | None = None
+    note: Path | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "sha256": self.sha256,
+            "status": self.status,
+            "unit": self.unit,
+            "form": self.form,
+            "period": self.period,
+            "late": self.late,
+            "errors": [_issue_dict(i) for i in self.errors],
+            "warnings": [_issue_dict(i) for i in self.warnings],
+            "stored": str(self.stored) if self.stored else None,
+        }
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    form: str
+    period: str
+    period_label: str
+    deadline: str
+    expected: int
+    submitted: int
+    on_time: int
+    late: int
+    missing: list[str]
+    rejected: list[str]
+    late_units: list[str]
+    totals: dict[str, float]
+    derived: dict[str, float | None]
+    outputs: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "form": self.form,
+            "period": self.period,
+            "period_label": self.period_label,
+            "deadline": self.deadline,
+            "expected": self.expected,
+            "submitted": self.submitted,
+            "on_time": self.on_time,
+            "late": self.late,
+            "missing": self.missing,
+            "rejected": self.rejected,
+            "late_units": self.late_units,
+            "totals": {k: _clean(v) for k, v in self.totals.items()},
+            "derived": {k: _clean(v) for k, v in self.derived.items()},
+            "outputs": [str(p) for p in self.outputs],
+        }
+
+
+@dataclass(frozen=True)
+class RunResult:
+    workspace: Path
+    as_of: str
+    files: list[FileOutcome]
+    rounds: list[RoundOutcome]
+    recovered: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def reports(self) -> list[Path]:
+        return [p for r in self.rounds for p in r.outputs if p.suffix == ".docx"]
+
+    def to_dict(self) -> dict:
+        return {
+            "workspace": str(self.workspace),
+            "as_of": self.as_of,
+            "files": [f.to_dict() for f in self.files],
+            "rounds": [r.to_dict() for r in self.rounds],
+            "recovered": self.recovered,
+        }

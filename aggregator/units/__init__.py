@@ -1,0 +1,10 @@
+from aggregator.units.registry import (
+    DEFAULT_UNITS_FILE,
+    LEVEL_LABELS,
+    Unit,
+    UnitRegistry,
+    UnitsError,
+    normalize_code,
+)
+
+__all__ = ["DEFAULT_UNITS_FILE", "LEVEL_LABELS", "Unit", "UnitRegistry", "UnitsError", "normalize_code"]

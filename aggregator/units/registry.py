@@ -1,0 +1,104 @@
+"""The registry of reporting units: hierarchy, levels, groups and validity dates, loaded from CSV."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from aggregator.text import fold, nfc
+
+DEFAULT_UNITS_FILE = Path(__file__).parent / "data" / "thai-nguyen-2024.csv"
+LEVELS = ("province", "agency", "district", "commune")
+LEVEL_LABELS = {
+    "province": "Tỉnh",
+    "agency": "Sở, ban, ngành",
+    "district": "UBND cấp huyện",
+    "commune": "UBND cấp xã",
+}
+
+
+class UnitsError(ValueError):
+    """The unit list is unusable; the message is for the user (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    group: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+def normalize_code(value: object) -> str:
+    """Unit codes as typed in Excel: 164, 164.0, ' snv ' → '164', 'SNV'."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value)).strip().upper()
+
+
+def _date(text: str) -> date | None:
+    return date.fromisoformat(text) if text.strip() else None
+
+
+class UnitRegistry:
+    def __init__(self, units: list[Unit]):
+        self.units = units
+        self._by_code = {u.code: u for u in units}
+        if len(self._by_code) != len(units):
+            seen: set[str] = set()
+            dupes = sorted({u.code for u in units if u.code in seen or seen.add(u.code)})
+            raise UnitsError(f"Danh mục đơn vị có mã trùng: {', '.join(dupes)}")
+        for u in units:
+            if u.parent and u.parent not in self._by_code:
+                raise UnitsError(f"Đơn vị {u.code} có đơn vị cấp trên {u.parent} không có trong danh mục")
+        self._by_name = {fold(u.name): u for u in units}
+
+    @classmethod
+    def from_csv(cls, path: Path = DEFAULT_UNITS_FILE) -> UnitRegistry:
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.DictReader(f))
+            units = [
+                Unit(
+                    code=normalize_code(r["code"]),
+                    name=nfc(r["name"].strip()),
+                    level=r["level"].strip(),
+                    parent=normalize_code(r["parent"]) if r["parent"].strip() else None,
+                    group=r["group"].strip(),
+                    valid_from=_date(r.get("valid_from") or ""),
+                    valid_to=_date(r.get("valid_to") or ""),
+                )
+                for r in rows
+            ]
+        except (OSError, KeyError, ValueError) as exc:
+            raise UnitsError(f"Không đọc được danh mục đơn vị {path}: {exc}") from exc
+        bad = [u.code for u in units if u.level not in LEVELS]
+        if bad:
+            raise UnitsError(f"Cấp đơn vị không hợp lệ ở các mã: {', '.join(bad)}")
+        return cls(units)
+
+    def get(self, code: object) -> Unit | None:
+        return self._by_code.get(normalize_code(code))
+
+    def by_name(self, name: str) -> Unit | None:
+        return self._by_name.get(fold(name))
+
+    def __getitem__(self, code: str) -> Unit:
+        return self._by_code[code]
+
+    def expected(self, levels: tuple[str, ...] | list[str], on: date) -> list[Unit]:
+        """Units of the given levels valid on a day, in registry order."""
+        return [u for u in self.units if u.level in levels and u.valid_on(on)]
+
+    def children(self, code: str) -> list[Unit]:
+        return [u for u in self.units if u.parent == code]

@@ -1,0 +1,130 @@
+"""The one issue catalog: stable English codes, Vietnamese titles and message templates, severity.
+
+Problems in a unit's file are values (Issue), never exceptions. Every message a unit reads is rendered
+here from its template, prefixed by where the problem is (sheet, cell, indicator) so the unit can act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class IssueType:
+    code: str
+    severity: Severity
+    category: str
+    title: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: Severity
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    indicator: str | None = None
+    indicator_label: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def where(self) -> str:
+        return locate(self.sheet, self.cell, self.indicator, self.indicator_label)
+
+
+_TYPES = [
+    # file
+    IssueType("file-unreadable", "error", "tệp", "Không đọc được tệp",
+              "Không mở được tệp ({reason}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại."),
+    IssueType("file-format-unsupported", "error", "tệp", "Định dạng tệp không được hỗ trợ",
+              "Tệp có đuôi “{suffix}” không phải bảng tính. Hãy gửi tệp .xlsx, .xls hoặc .ods."),
+    # identification
+    IssueType("form-unknown", "error", "nhận diện", "Không nhận diện được biểu mẫu",
+              "Không nhận diện được biểu mẫu. Hãy dùng đúng biểu mẫu do Sở Nội vụ phát hành."),
+    IssueType("unit-missing", "error", "nhận diện", "Thiếu mã đơn vị",
+              "Chưa điền mã đơn vị. Hãy ghi mã đơn vị vào ô bên phải dòng “Mã đơn vị”."),
+    IssueType("unit-unknown", "error", "nhận diện", "Mã đơn vị không có trong danh mục",
+              "Mã đơn vị “{value}” không có trong danh mục đơn vị. Hãy ghi đúng mã được Sở Nội vụ cấp."),
+    IssueType("unit-not-expected", "error", "nhận diện", "Đơn vị không thuộc diện báo cáo",
+              "Đơn vị {unit} không thuộc diện nộp biểu {form} kỳ {period} cho cấp này."),
+    IssueType("period-missing", "error", "nhận diện", "Thiếu kỳ báo cáo",
+              "Chưa điền kỳ báo cáo. Hãy ghi “2024-H1” (6 tháng đầu năm) hoặc “2024-Y” (cả năm)."),
+    IssueType("period-unknown", "error", "nhận diện", "Kỳ báo cáo không hợp lệ",
+              "Kỳ báo cáo “{value}” không hợp lệ. Hãy ghi dạng “2024-H1” hoặc “6 tháng đầu năm 2024”."),
+    IssueType("period-not-in-plan", "error", "nhận diện", "Kỳ báo cáo không có trong kế hoạch",
+              "Biểu {form} kỳ {period} không có trong kế hoạch báo cáo. Hãy kiểm tra lại kỳ báo cáo."),
+    # layout
+    IssueType("data-header-missing", "error", "cấu trúc", "Không tìm thấy bảng số liệu",
+              "Không tìm thấy dòng tiêu đề có cột “Mã chỉ tiêu” và “Số liệu”. "
+              "Hãy dùng đúng biểu mẫu, không xóa hoặc đổi tên các cột này."),
+    IssueType("indicator-missing", "error", "cấu trúc", "Thiếu dòng chỉ tiêu",
+              "Không tìm thấy dòng có mã chỉ tiêu {indicator}. Hãy khôi phục dòng này theo biểu mẫu."),
+    # values
+    IssueType("value-missing", "error", "số liệu", "Chưa nhập số liệu",
+              "Chưa nhập số liệu. Nếu không phát sinh, hãy nhập 0."),
+    IssueType("cell-not-a-number", "error", "số liệu", "Không phải là số",
+              "Giá trị “{value}” không phải là số. Hãy nhập một số nguyên, không kèm chữ."),
+    IssueType("value-ambiguous-number", "error", "số liệu", "Số viết không rõ ràng",
+              "Giá trị “{value}” có thể hiểu theo nhiều cách. Hãy nhập số không có dấu phân cách."),
+    IssueType("value-not-integer", "error", "số liệu", "Không phải số nguyên",
+              "Giá trị {value} không phải số nguyên. Chỉ tiêu này đếm số lượng, hãy nhập số nguyên."),
+    IssueType("value-negative", "error", "số liệu", "Số âm",
+              "Giá trị {value} là số âm. Số liệu phải lớn hơn hoặc bằng 0."),
+    # rules
+    IssueType("rule-sum-mismatch", "error", "quy tắc", "Tổng không khớp",
+              "Chỉ tiêu {left_codes} là {left} nhưng {right_codes} cộng lại là {right}. "
+              "Hãy sửa để {rule}."),
+    IssueType("rule-compare-failed", "error", "quy tắc", "Số liệu mâu thuẫn",
+              "Chỉ tiêu {left_codes} là {left}, {right_codes} là {right}; phải bảo đảm {rule}. {hint}"),
+    IssueType("rule-compare-warning", "warning", "quy tắc", "Số liệu cần xem lại",
+              "Chỉ tiêu {left_codes} là {left}, {right_codes} là {right}; thông thường {rule}. {hint}"),
+    # rounds (not about a file)
+    IssueType("round-missing-unit", "warning", "kỳ báo cáo", "Đơn vị chưa báo cáo",
+              "Đơn vị {unit} chưa gửi biểu {form} kỳ {period} (hạn {deadline})."),
+]
+
+CATALOG: dict[str, IssueType] = {t.code: t for t in _TYPES}
+
+
+def locate(sheet: str | None, cell: str | None, indicator: str | None, label: str | None) -> str:
+    """'Sheet “Biểu KTCV”, ô D7, chỉ tiêu 1.1 (Kiểm tra theo kế hoạch)' — the parts that are known."""
+    parts = []
+    if sheet:
+        parts.append(f"Sheet “{sheet}”")
+    if cell:
+        parts.append(f"ô {cell}")
+    if indicator:
+        parts.append(f"chỉ tiêu {indicator}" + (f" ({label})" if label else ""))
+    return ", ".join(parts)
+
+
+def make_issue(
+    code: str,
+    *,
+    sheet: str | None = None,
+    cell: str | None = None,
+    indicator: str | None = None,
+    indicator_label: str | None = None,
+    severity: Severity | None = None,
+    **params: object,
+) -> Issue:
+    kind = CATALOG[code]
+    text = kind.template.format(indicator=indicator, **params).strip()
+    where = locate(sheet, cell, indicator, indicator_label)
+    message = f"{where}: {text}" if where else text
+    return Issue(
+        code=code,
+        severity=severity or kind.severity,
+        message=message,
+        sheet=sheet,
+        cell=cell,
+        indicator=indicator,
+        indicator_label=indicator_label,
+    )

@@ -1,0 +1,28 @@
+"""The outcome of validating one file: parsed values and every issue found (read + validate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aggregator.read import ReadResult
+from aggregator.validate.catalog import Issue
+from aggregator.validate.cells import Value
+
+
+@dataclass
+class FileReport:
+    read: ReadResult
+    values: dict[str, Value] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def acceptable(self) -> bool:
+        return self.read.identified and not self.errors

@@ -1,0 +1,64 @@
+"""Form rules, implemented once per kind and evaluated over all files of a form at once (pandas)."""
+
+from __future__ import annotations
+
+import operator
+
+import pandas as pd
+
+from aggregator.forms import FormSpec, Rule
+from aggregator.read.layout import Located
+from aggregator.validate.catalog import Issue, make_issue
+
+_OPS = {"==": operator.eq, "<=": operator.le, ">=": operator.ge}
+
+
+def _num(value: float) -> str:
+    return f"{int(value):,}".replace(",", ".") if float(value).is_integer() else str(value)
+
+
+def _rule_issue(rule: Rule, form: FormSpec, left: float, right: float,
+                cells: dict[str, Located]) -> Issue:
+    anchor = rule.left[0]
+    cell = cells.get(anchor)
+    code = (
+        "rule-sum-mismatch" if rule.kind == "sum"
+        else "rule-compare-warning" if rule.severity == "warning"
+        else "rule-compare-failed"
+    )
+    return make_issue(
+        code,
+        sheet=cell.sheet if cell else None,
+        cell=cell.cell if cell else None,
+        indicator=anchor,
+        indicator_label=form.by_code[anchor].label,
+        left_codes=" + ".join(rule.left),
+        right_codes=" + ".join(rule.right),
+        left=_num(left),
+        right=_num(right),
+        rule=rule.describe(),
+        hint=rule.hint,
+    )
+
+
+def check_rules(
+    form: FormSpec, frame: pd.DataFrame, cells: list[dict[str, Located]]
+) -> dict[int, list[Issue]]:
+    """`frame`: one row per file (positional index matching `cells`), one column per numeric code.
+
+    A rule is only evaluated where all its codes hold a valid number; missing or invalid cells are
+    already reported at their own cell.
+    """
+    found: dict[int, list[Issue]] = {}
+    if frame.empty:
+        return found
+    for rule in form.rules:
+        present = frame[list(rule.codes)].notna().all(axis=1)
+        left = frame[list(rule.left)].sum(axis=1)
+        right = frame[list(rule.right)].sum(axis=1)
+        failing = present & ~_OPS[rule.op](left, right)
+        for pos in failing[failing].index:
+            found.setdefault(pos, []).append(
+                _rule_issue(rule, form, left[pos], right[pos], cells[pos])
+            )
+    return found
