@@ -99,14 +99,14 @@ def _header_block(doc, number_suffix: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, [6.3, 10.2])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.0), Cm(10.5)
     _cell_para(left, "{{ parent_body }}", first=True)
     _cell_para(left, "{{ issuing_body }}", bold=True)
     _cell_para(left, "────────", size=8)
     _cell_para(left, "Số:        /" + number_suffix)
-    _cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, first=True)
-    _cell_para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, underline=True)
+    _cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, first=True)
+    _cell_para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, underline=True)
     _cell_para(right, "", size=8)
     _cell_para(right, "{{ place }}, {{ report_date }}", italic=True, size=14)
 
@@ -114,6 +114,7 @@ def _header_block(doc, number_suffix: str) -> None:
 def _signature_block(doc) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, [8.0, 8.5])
     left, right = table.rows[0].cells
     p = left.paragraphs[0]
     run = p.add_run("Nơi nhận:")
@@ -152,10 +153,17 @@ def _loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: li
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER
         p.add_run(expr).font.size = Pt(12)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    for row in table.rows:
-        for i, w in enumerate(widths):
-            row.cells[i].width = Cm(w)
+    _widths(table, widths)
     return table
+
+
+def _widths(table, widths: list[float]) -> None:
+    """Fixed column widths that both Word (cell widths) and LibreOffice (grid columns) honour."""
+    table.autofit = False
+    for i, w in enumerate(widths):
+        table.columns[i].width = Cm(w)
+        for cell in table.columns[i].cells:
+            cell.width = Cm(w)
 
 
 def _bullets(doc, loop: str, text: str) -> None:

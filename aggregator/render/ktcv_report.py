@@ -133,7 +133,12 @@ def dossier_paragraphs(r: RoundResult) -> list[str]:
 
 
 def _texts(r: RoundResult, code: str) -> list[str]:
-    return [f"{text} ({unit.name})" for unit, text in r.texts.get(code, [])]
+    """Units' answers, identical ones merged, each attributed to the units that gave it."""
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for unit, text in r.texts.get(code, []):
+        key = " ".join(text.split()).rstrip(".;").casefold()
+        grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(unit.name)
+    return [f"{text} ({', '.join(names)})." for text, names in grouped.values()]
 
 
 def _cell(value: float) -> str:
