@@ -31,12 +31,14 @@ def print_json(document: dict) -> None:
 
 def files_table(files: list[FileOutcome], title: str) -> Table:
     table = Table(title=title, show_lines=False)
-    for name in ("Tệp", "Đơn vị", "Biểu", "Kỳ", "Tình trạng", "Lỗi", "Cảnh báo"):
-        table.add_column(name, overflow="fold")
+    table.add_column("Tệp", overflow="fold", ratio=3)
+    for name in ("Đơn vị", "Biểu, kỳ", "Tình trạng", "Lỗi/CB"):
+        table.add_column(name, overflow="fold", ratio=1)
     for f in files:
         late = " (muộn)" if f.late else ""
-        table.add_row(f.name, f.unit or "—", f.form or "—", f.period or "—",
-                      STATUS_VI.get(f.status, f.status) + late, str(len(f.errors)), str(len(f.warnings)))
+        form = f"{f.form or '—'} {f.period or ''}".strip()
+        table.add_row(f.name, f.unit or "—", form, STATUS_VI.get(f.status, f.status) + late,
+                      f"{len(f.errors)}/{len(f.warnings)}")
     return table
 
 
@@ -53,20 +55,37 @@ def print_issues(out: Console, files: list[FileOutcome]) -> None:
             out.print(f"  Phản hồi cho đơn vị: {f.note}")
 
 
+FULL_LIST_UP_TO = 15
+
+
+def summary_line(result: RunResult) -> str:
+    late = sum(1 for f in result.files if f.status == "accepted" and f.late)
+    return (f"{len(result.files)} tệp mới: {result.count('accepted')} tiếp nhận ({late} muộn), "
+            f"{result.count('rejected')} trả lại, {result.count('duplicate')} trùng lặp.")
+
+
 def print_run(out: Console, result: RunResult, title: str) -> None:
     if result.files:
-        out.print(files_table(result.files, title))
+        shown = result.files
+        if len(shown) > FULL_LIST_UP_TO:  # a long batch: list only what needs attention
+            shown = [f for f in shown if f.status != "accepted" or f.late or f.warnings]
+            title = f"{title} (chỉ liệt kê tệp cần chú ý)"
+        if shown:
+            out.print(files_table(shown, title))
+        out.print(summary_line(result))
         print_issues(out, [f for f in result.files if f.status in ("rejected", "invalid")])
     elif title:
         out.print(f"{title}: không có tệp mới trong inbox.")
     if result.recovered:
         out.print(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
-    table = Table(title=f"Tình hình báo cáo đến ngày {result.as_of}")
-    for name in ("Biểu", "Kỳ", "Hạn", "Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Chưa nộp",
-                 "Bị trả lại"):
-        table.add_column(name, overflow="fold")
+    year, month, day = result.as_of.split("-")
+    table = Table(title=f"Tình hình báo cáo đến ngày {day}/{month}/{year}")
+    for name in ("Biểu", "Kỳ", "Hạn", "Đã nộp", "Đúng hạn", "Muộn"):
+        table.add_column(name, no_wrap=True)
+    for name in ("Chưa nộp", "Trả lại"):
+        table.add_column(name, overflow="fold", min_width=8)
     for r in result.rounds:
-        table.add_row(r.form, r.period_label, r.deadline, str(r.expected), str(r.submitted),
+        table.add_row(r.form, r.period, r.deadline, f"{r.submitted}/{r.expected}",
                       str(r.on_time), str(r.late), ", ".join(r.missing) or "—",
                       ", ".join(r.rejected) or "—")
     out.print(table)

@@ -87,7 +87,7 @@ class Ledger:
             self.conn.executemany(
                 "INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (sid, code, value if isinstance(value, float) else None,
+                    (sid, code, float(value) if isinstance(value, int | float) else None,
                      value if isinstance(value, str) else None, sheet, cell)
                     for code, (value, sheet, cell) in sub.values.items()
                 ],

@@ -1,0 +1,80 @@
+"""The console script as users and scripts call it: exit codes, --json on stdout, Vietnamese errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from filelock import FileLock
+
+from aggregator import api
+from tests.conftest import fill_by_contract, sample_values, set_mtime
+from tests.test_pipeline import ON_TIME
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "aggregator", *args], capture_output=True,
+                          text=True, encoding="utf-8", cwd=cwd, timeout=300)
+
+
+def test_run_json_is_one_document_equal_to_the_library_result(blank_ktcv: Path):
+    root = blank_ktcv.parents[3]
+    f = fill_by_contract(blank_ktcv, root / "inbox/stp.xlsx", sample_values("STP"), "STP", "2024-H1")
+    set_mtime(f, ON_TIME)
+    proc = cli("run", "--workspace", str(root), "--as-of", "2024-07-01", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    [file] = doc["files"]
+    assert (file["status"], file["unit"], file["form"], file["period"], file["late"]) == (
+        "accepted", "STP", "KTCV", "2024-H1", False)
+    assert len(file["sha256"]) == 64
+    assert "Tệp đã xử lý" in proc.stderr  # the human table goes to stderr
+    status = cli("status", "--workspace", str(root), "--as-of", "2024-07-01", "--json")
+    library = api.status(root, date(2024, 7, 1)).to_dict()
+    assert json.loads(status.stdout) == json.loads(json.dumps(library, ensure_ascii=False))
+    round_ = next(r for r in doc["rounds"] if r["period"] == "2024-H1")
+    assert round_["submitted"] == 1 and round_["expected"] == 29 and "STP" not in round_["missing"]
+    assert round_["totals"]["13"] == sample_values("STP")["13"]
+
+
+def test_check_json_reports_issue_positions(blank_ktcv: Path, tmp_path: Path):
+    values = sample_values("STP") | {"1": 10_000}
+    f = fill_by_contract(blank_ktcv, tmp_path / "sai.xlsx", values, "STP", "2024-H1")
+    proc = cli("check", str(f), "--workspace", str(blank_ktcv.parents[3]), "--json")
+    assert proc.returncode == 0
+    [file] = json.loads(proc.stdout)["files"]
+    assert file["status"] == "invalid"
+    assert file["errors"][0] | {"message": ""} == {
+        "code": "rule-sum-mismatch", "severity": "error", "sheet": "Biểu KTCV", "cell": "D5",
+        "indicator": "1", "message": ""}
+    assert f.exists()  # check never ingests or moves
+
+
+def test_second_concurrent_run_is_refused_with_a_message(workspace: Path):
+    workspace.mkdir(exist_ok=True)
+    with FileLock(str(workspace / ".aggregator.lock")):
+        proc = cli("run", "--workspace", str(workspace))
+    assert proc.returncode != 0
+    assert "đang chạy" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_config_is_one_vietnamese_line(workspace: Path):
+    (workspace / "aggregator.toml").write_text("province_name = [\n", encoding="utf-8")
+    proc = cli("status", "--workspace", str(workspace))
+    assert proc.returncode == 2
+    assert "Tệp cấu hình" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_as_of_is_refused(workspace: Path):
+    proc = cli("status", "--workspace", str(workspace), "--as-of", "31/12/2024")
+    assert proc.returncode == 2 and "--as-of" in proc.stderr
+
+
+def test_templates_command_writes_forms(workspace: Path):
+    proc = cli("templates", "--workspace", str(workspace), "--period", "2024-Y", "--blank-only")
+    assert proc.returncode == 0, proc.stderr
+    assert (workspace / "outbox/bieu-mau/2024-Y/KTCV-2024-Y.xlsx").exists()

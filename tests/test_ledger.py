@@ -1,0 +1,43 @@
+from datetime import datetime
+
+import pytest
+
+from aggregator.ledger import MIGRATIONS, Ledger, NewSubmission, migrate
+
+
+@pytest.fixture
+def ledger():
+    with Ledger(":memory:") as db:
+        yield db
+
+
+def sub(sha: str, received: str, status="accepted", unit="SNV", value=1.0) -> NewSubmission:
+    return NewSubmission(sha, f"{sha}.xlsx", f"{sha}.xlsx", f"/a/{sha}.xlsx",
+                         datetime.fromisoformat(received), status, unit, "KTCV", "2024-H1",
+                         {"13": (value, "Biểu KTCV", "D46")}, [])
+
+
+def test_migrations_are_recorded_and_not_reapplied(ledger):
+    names = [r[0] for r in ledger.conn.execute("SELECT name FROM migrations")]
+    assert names == [name for name, _ in MIGRATIONS]
+    assert migrate(ledger.conn) == []
+
+
+def test_latest_received_accepted_version_is_in_force(ledger):
+    run = ledger.start_run("2024-07-01")
+    first = ledger.record(run, sub("a", "2024-06-10T08:00", value=1))
+    second = ledger.record(run, sub("b", "2024-06-12T08:00", value=2))
+    older_arriving_late = ledger.record(run, sub("c", "2024-06-11T08:00", value=3))
+    ledger.record(run, sub("d", "2024-06-13T08:00", status="rejected", value=4))
+    values = ledger.in_force_values("KTCV", "2024-H1")
+    assert values["number"].tolist() == [2.0]
+    rows = {r["id"]: r["superseded_by"] for r in ledger.conn.execute("SELECT * FROM submissions")}
+    assert rows[first] == second and rows[older_arriving_late] == second and rows[second] is None
+
+
+def test_runs_are_recorded(ledger):
+    run = ledger.start_run("2024-07-01")
+    ledger.finish_run(run, 3, 2, 1, 0)
+    row = ledger.conn.execute("SELECT * FROM runs").fetchone()
+    assert (row["files_seen"], row["accepted"], row["rejected"]) == (3, 2, 1)
+    assert row["finished_at"] is not None and row["tool_version"]
