@@ -29,10 +29,11 @@ def _formats(wb: xlsxwriter.Workbook) -> dict:
     }
 
 
-def _print_setup(ws, result: RoundResult, header_row: int) -> None:
+def _print_setup(ws, result: RoundResult, header_row: int, fit_width: bool = True) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     ws.set_header(f"&C&\"{FONT}\"{result.form.code} – {result.period.label}")
     ws.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
@@ -91,7 +92,8 @@ def write_summary(path: Path, result: RoundResult) -> Path:
     ws.set_column(1, 1, 10)
     ws.set_column(2, 2, 34)
     ws.set_column(3, 3, 16)
-    ws.set_column(4, len(headers) - 1, 9)
+    for c in range(4, len(headers)):
+        ws.set_column(c, c, 9)
     row = 1
     for unit_code, values in result.per_unit.iterrows():
         unit = next(s.unit for s in result.statuses if s.unit.code == unit_code)
@@ -110,7 +112,10 @@ def write_summary(path: Path, result: RoundResult) -> Path:
     for c, d in enumerate(form.derived, start=4 + len(codes)):
         ws.write(row, c, result.derived[d.code], f["pct"])
     ws.autofilter(0, 0, max(row - 1, 1), len(headers) - 1)
-    _print_setup(ws, result, 0)
+    # Too many columns for one readable page: print across pages, repeating the unit columns.
+    _print_setup(ws, result, 0, fit_width=False)
+    ws.repeat_columns(0, 3)
+    ws.freeze_panes(1, 4)
 
     # Tình hình nộp báo cáo -------------------------------------------------------------------
     ws = wb.add_worksheet("Tình hình nộp báo cáo")
