@@ -24,6 +24,7 @@ from aggregator.render.vn import vn_short_date
 from aggregator.render.word import render_docx
 from aggregator.results import FileOutcome, RoundOutcome, RunResult
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
+from aggregator.validate.judgment import History
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_batch
 from aggregator.workspace import Workspace
@@ -60,13 +61,16 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
             continue
         spec = ctx.forms[round_.form]
         folder = ctx.workspace.outbox / "bieu-mau" / round_.parsed_period.code
+        expected = ctx.units.expected(round_.submitters, round_.deadline)
+        choices = expected or [u for u in ctx.units.units
+                               if u.level != "province" and u.valid_on(round_.deadline)]
         out.append(write_form_template(folder / f"{spec.code}-{round_.parsed_period.code}.xlsx",
-                                       spec, ctx.config, round_))
+                                       spec, ctx.config, round_, unit_choices=choices))
         if per_unit:
-            for unit in ctx.units.expected(round_.submitters, round_.deadline):
+            for unit in expected:
                 name = f"{spec.code}-{round_.parsed_period.code}-{safe_part(unit.code)}.xlsx"
                 out.append(write_form_template(folder / "theo-don-vi" / name, spec, ctx.config,
-                                               round_, unit))
+                                               round_, unit, unit_choices=choices))
     return out
 
 
@@ -96,7 +100,11 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     ctx = open_context(root)
     reads = [read_file(f, ctx.forms, ctx.units) for f in files]
     outcomes = []
-    for f, report in zip(files, validate_batch(reads, ctx.config)):
+    history = History()
+    if ctx.workspace.ledger.exists():
+        with Ledger(ctx.workspace.ledger) as ledger:
+            history = _history(ledger, ctx.config)
+    for f, report in zip(files, validate_batch(reads, ctx.config, history, _levels(ctx))):
         outcomes.append(_outcome(report, str(f), sha256_of(f),
                                  "valid" if report.acceptable else "invalid", None))
     return outcomes
@@ -140,6 +148,26 @@ def _in_force_name(ledger: Ledger, report: FileReport) -> str | None:
     return row[0] if row else None
 
 
+def _position(cell) -> tuple[str | None, str | None]:
+    return (cell.sheet, cell.cell) if cell is not None else (None, None)
+
+
+def _levels(ctx: Context) -> dict[str, str]:
+    return {u.code: u.level for u in ctx.units.units}
+
+
+def _history(ledger: Ledger, config: Config) -> History:
+    """In-force numeric values per round, for the warnings that compare with what came before."""
+    frames = {}
+    for round_ in config.rounds:
+        long = ledger.in_force_values(round_.form, round_.parsed_period.code)
+        long = long[long["number"].notna()]
+        if not long.empty:
+            frames[(round_.form, round_.parsed_period.code)] = long.pivot_table(
+                index="unit", columns="indicator", values="number", aggfunc="sum")
+    return History(frames)
+
+
 def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome], int]:
     ws = ctx.workspace
     incoming = scan_inbox(ws.inbox)
@@ -166,7 +194,8 @@ def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome
             fresh.append(item)
 
     reads = [read_file(item.path, ctx.forms, ctx.units) for item in fresh]
-    for item, report in zip(fresh, validate_batch(reads, ctx.config)):
+    reports = validate_batch(reads, ctx.config, _history(ledger, ctx.config), _levels(ctx))
+    for item, report in zip(fresh, reports):
         read = report.read
         late = _late(report, ctx.config, item.received_at.date())
         note = None
@@ -176,12 +205,13 @@ def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome
         else:
             stored, status = store(item, ws.rejected), "rejected"
             note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
-        values = {code: (value, read.cells[code].sheet, read.cells[code].cell)
+        values = {code: (value, *_position(read.cells.get(code)))
                   for code, value in report.values.items()}
         ledger.record(run_id, NewSubmission(
             item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
             read.unit.code if read.unit else None, read.form.code if read.form else None,
-            read.period.code if read.period else None, values, report.issues))
+            read.period.code if read.period else None, values, report.issues,
+            instance=report.instance, items=report.items))
         release(item)
         outcomes.append(_outcome(report, item.relative, item.sha256, status, late, stored, note))
     return outcomes, recovered
@@ -192,7 +222,9 @@ def _consolidate(ctx: Context, ledger: Ledger, round_: RoundConfig, as_of: date)
     subs = ledger.submissions(round_.form, period)
     values = ledger.in_force_values(round_.form, period)
     issues = ledger.issues_for([int(i) for i in subs["id"]])
-    return consolidate_round(round_, ctx.forms[round_.form], ctx.units, subs, values, issues, as_of)
+    items = ledger.in_force_items(round_.form, period)
+    return consolidate_round(round_, ctx.forms[round_.form], ctx.units, subs, values, issues, as_of,
+                             items)
 
 
 def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:

@@ -27,7 +27,8 @@ class RoundConfig(BaseModel):
     deadline: date
     # "before": the plan says "trước ngày D" (late from D); "by": "chậm nhất ngày D" (late from D+1).
     deadline_wording: Literal["before", "by"] = "before"
-    submitters: tuple[str, ...] = ("agency", "district")
+    submitters: tuple[str, ...] = ("agency", "district")  # unit levels expected; empty: nobody
+    timeliness: bool = True  # False: files are never late (e.g. direct inspection records)
 
     @property
     def parsed_period(self) -> Period:

@@ -44,4 +44,33 @@ DEFAULT_ROUNDS = [
         "deadline_wording": "before",
         "submitters": ["agency", "district"],
     },
+    {
+        "form": "CCHC",
+        "period": "2024-Y",
+        "window_start": "2023-12-15",
+        "window_end": "2024-12-14",
+        "deadline": "2024-10-30",
+        "deadline_wording": "by",
+        "submitters": ["agency", "district"],
+    },
+    {
+        "form": "KPKN",
+        "period": "2024-Y",
+        "window_start": "2023-12-15",
+        "window_end": "2024-12-14",
+        "deadline": "2024-12-01",
+        "deadline_wording": "before",
+        "submitters": ["agency", "district"],
+    },
+    {
+        # Filled by the provincial inspection team during the year: nobody is expected, never late.
+        "form": "DKT",
+        "period": "2024-Y",
+        "window_start": "2024-01-01",
+        "window_end": "2024-12-31",
+        "deadline": "2024-12-31",
+        "deadline_wording": "by",
+        "submitters": [],
+        "timeliness": False,
+    },
 ]

@@ -40,7 +40,8 @@ def test_spec_round_trips_through_yaml():
     "mutation, message",
     [
         (lambda d: d["rules"].append({"kind": "sum", "left": ["1"], "right": ["99"]}), "99"),
-        (lambda d: d["indicators"].append(dict(d["indicators"][0])), "duplicate"),
+        (lambda d: d["sections"][0]["indicators"].append(dict(d["sections"][0]["indicators"][0])),
+         "duplicate"),
         (lambda d: d["rules"].append({"kind": "sum", "left": ["1"], "right": ["15"]}), "15"),
         (lambda d: d.update(code="ktcv lower"), "code"),
     ],

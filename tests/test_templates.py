@@ -26,8 +26,10 @@ def _label_value(ws, label):
 def test_templates_written_blank_and_per_unit(workspace: Path):
     paths = api.make_templates(workspace)
     names = {p.name for p in paths}
-    assert {"KTCV-2024-H1.xlsx", "KTCV-2024-Y.xlsx", "KTCV-2024-H1-164.xlsx"} <= names
-    assert len(paths) == 2 * (1 + 29)
+    assert {"KTCV-2024-H1.xlsx", "KTCV-2024-Y.xlsx", "KTCV-2024-H1-164.xlsx", "CCHC-2024-Y-SNV.xlsx",
+            "KPKN-2024-Y-173.xlsx", "DKT-2024-Y.xlsx"} <= names
+    # four rounds expect the 29 agencies and districts; nobody is expected to send DKT (blank only)
+    assert len(paths) == 4 * (1 + 29) + 1
     assert all(p.is_relative_to(workspace / "outbox" / "bieu-mau") for p in paths)
 
 
@@ -42,7 +44,11 @@ def test_info_sheet_is_prefilled_with_unit_and_period(unit_form: Path):
 
 def test_hidden_meta_sheet_and_instructions(unit_form: Path):
     wb = openpyxl.load_workbook(unit_form)
-    assert wb.sheetnames == ["Thông tin", "Biểu KTCV", "Hướng dẫn", "_meta"]
+    assert wb.sheetnames == ["Thông tin", "Biểu KTCV", "Hướng dẫn", "_meta", "_danh_muc"]
+    assert wb["_danh_muc"].sheet_state == "hidden" and wb["_danh_muc"]["A1"].value == "VPUBND"
+    unit_lists = [dv for dv in wb["Thông tin"].data_validations.dataValidation
+                  if dv.type == "list" and "B4" in str(dv.sqref)]
+    assert unit_lists and "_danh_muc" in unit_lists[0].formula1
     meta = wb["_meta"]
     assert meta.sheet_state == "hidden"
     assert {r[0].value: r[1].value for r in meta.iter_rows()}["form"] == "KTCV"

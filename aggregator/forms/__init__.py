@@ -1,4 +1,17 @@
-from aggregator.forms.models import Derived, FormSpec, FormSpecError, Indicator, Rule
+from aggregator.forms.models import (
+    BOUNDS,
+    NUMERIC_TYPES,
+    Column,
+    Derived,
+    FormSpec,
+    FormSpecError,
+    Indicator,
+    LineList,
+    Matrix,
+    Rule,
+    Section,
+)
 from aggregator.forms.registry import FormRegistry, load_form
 
-__all__ = ["Derived", "FormRegistry", "FormSpec", "FormSpecError", "Indicator", "Rule", "load_form"]
+__all__ = ["BOUNDS", "NUMERIC_TYPES", "Column", "Derived", "FormRegistry", "FormSpec", "FormSpecError", "Indicator", "LineList",
+           "Matrix", "Rule", "Section", "load_form"]

@@ -1,4 +1,12 @@
-"""Typed form specifications. A spec is checked when it is built; author mistakes raise FormSpecError."""
+"""Typed form specifications, checked when built; author mistakes raise FormSpecError.
+
+A form is a list of sections, laid out in order on its data sheet:
+- `indicators`: a table of scalar indicators, one row each, value under "Số liệu";
+- `matrix`: rows × option columns (cells addressed "2.3.HT"), value under each option key;
+- `line_list`: any number of item rows under a header of column labels.
+Matrix cells are flattened into indicators, so rules, validation and consolidation see one flat
+namespace of codes.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +19,133 @@ class FormSpecError(ValueError):
     """A form definition is wrong (our breakage, not a unit's)."""
 
 
-class Indicator(BaseModel):
+CellType = Literal["count", "percent", "score", "text", "date", "choice"]
+NUMERIC_TYPES = ("count", "percent", "score")
+BOUNDS: dict[str, tuple[float, float | None]] = {
+    "count": (0, None),
+    "percent": (0, 100),
+    "score": (0, 100),
+}
+
+
+class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+
+class Indicator(_Frozen):
     code: str
     label: str
     unit: str = ""
-    type: Literal["count", "percent", "text"] = "count"
+    type: CellType = "count"
+    choices: tuple[str, ...] = ()
     required: bool = True
+    stock: bool = False  # a level at the period's end (not cumulative): exempt from the Y ≥ H1 check
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> Indicator:
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError(f"{self.code}: 'choices' is needed for, and only for, type 'choice'")
+        return self
 
     @property
     def is_numeric(self) -> bool:
-        return self.type != "text"
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def aggregation(self) -> str:
+        """How the province total is formed: counts add up, rates and scores average."""
+        return "sum" if self.type == "count" else "mean" if self.is_numeric else "none"
 
 
-class Rule(BaseModel):
+class Column(_Frozen):
+    key: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    label: str
+    type: CellType = "count"
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    # line lists only: required when another column of the row holds a value
+    required_when: tuple[str, str] | None = None
+    within_year: bool = False  # dates must fall inside the report's year
+
+
+class MatrixRow(_Frozen):
+    code: str
+    label: str
+
+
+class RowSum(_Frozen):
+    total: str
+    parts: tuple[str, ...]
+
+
+class Matrix(_Frozen):
+    code: str
+    title: str
+    rows: tuple[MatrixRow, ...]
+    columns: tuple[Column, ...]
+    total_row: str | None = None  # a row that is, per column, the sum of every other row
+    row_sum: RowSum | None = None  # per row: total column = sum of part columns
+
+    def cells(self) -> list[Indicator]:
+        return [
+            Indicator(code=f"{row.code}.{col.key}", label=f"{row.label} – {col.label}",
+                      unit=col.unit, type=col.type, choices=col.choices, required=col.required)
+            for row in self.rows
+            for col in self.columns
+        ]
+
+    def rules(self) -> list[Rule]:
+        out = []
+        if self.row_sum:
+            for row in self.rows:
+                out.append(Rule(kind="sum", left=(f"{row.code}.{self.row_sum.total}",),
+                                right=tuple(f"{row.code}.{k}" for k in self.row_sum.parts)))
+        if self.total_row:
+            parts = [r.code for r in self.rows if r.code != self.total_row]
+            for col in self.columns:
+                if col.type in NUMERIC_TYPES:
+                    out.append(Rule(kind="sum", left=(f"{self.total_row}.{col.key}",),
+                                    right=tuple(f"{p}.{col.key}" for p in parts)))
+        return out
+
+
+class Tally(_Frozen):
+    """A count computed from a line list (never entered): rows, or rows whose column equals a value."""
+
+    code: str
+    label: str
+    column: str | None = None
+    equals: str | None = None
+
+
+class LineList(_Frozen):
+    title: str
+    columns: tuple[Column, ...]
+    tallies: tuple[Tally, ...] = ()
+    rows: int = Field(default=100, ge=1, le=5000)  # input rows prepared in the template
+
+    @property
+    def by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+
+class Section(_Frozen):
+    title: str = ""
+    indicators: tuple[Indicator, ...] = ()
+    matrix: Matrix | None = None
+    line_list: LineList | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self) -> Section:
+        kinds = [bool(self.indicators), self.matrix is not None, self.line_list is not None]
+        if sum(kinds) != 1:
+            raise ValueError("a section holds exactly one of: indicators, matrix, line_list")
+        return self
+
+
+class Rule(_Frozen):
     """`sum(left) op sum(right)`; kind "sum" means left is the total of the parts on the right."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["sum", "compare"]
     left: tuple[str, ...]
@@ -53,35 +170,34 @@ class Rule(BaseModel):
         return f"{' + '.join(self.left)} {symbol} {' + '.join(self.right)}"
 
 
-class Derived(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Derived(_Frozen):
     code: str
     label: str
     numerator: tuple[str, ...]
     denominator: tuple[str, ...]
 
 
-class FormSpec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class FormSpec(_Frozen):
     code: str = Field(pattern=r"^[A-Z]{2,10}$")
     version: int = Field(ge=1)
+    compatible_from: int = Field(default=1, ge=1)  # oldest template version still readable
     title: str
     periods: tuple[Literal["H1", "Y"], ...]
     sheet: str = Field(min_length=1, max_length=31)
-    indicators: tuple[Indicator, ...]
+    sections: tuple[Section, ...]
+    instance_key: str | None = None  # a code whose value tells several files of one unit apart
     rules: tuple[Rule, ...] = ()
     derived: tuple[Derived, ...] = ()
+    compare_with_h1: bool = False  # warn when a cumulative annual count is below the H1 value
 
     @model_validator(mode="after")
     def _references_resolve(self) -> FormSpec:
-        codes = [i.code for i in self.indicators]
+        codes = [i.code for i in self.cells]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
             raise ValueError(f"duplicate indicator codes: {', '.join(dupes)}")
-        numeric = {i.code for i in self.indicators if i.is_numeric}
-        for rule in self.rules:
+        numeric = set(self.numeric_codes)
+        for rule in self.all_rules:
             bad = [c for c in rule.codes if c not in numeric]
             if bad:
                 raise ValueError(f"rule {rule.describe()} names unknown or non-numeric codes: {bad}")
@@ -89,7 +205,60 @@ class FormSpec(BaseModel):
             bad = [c for c in d.numerator + d.denominator if c not in numeric]
             if bad:
                 raise ValueError(f"derived {d.code} names unknown or non-numeric codes: {bad}")
+        if self.instance_key and self.instance_key not in codes:
+            raise ValueError(f"instance_key {self.instance_key} is not an indicator code")
+        if self.compatible_from > self.version:
+            raise ValueError("compatible_from cannot exceed version")
+        if sum(s.line_list is not None for s in self.sections) > 1:
+            raise ValueError("a form holds at most one line list")
+        if self.line_list:
+            keys = self.line_list.by_key
+            for col in self.line_list.columns:
+                if col.required_when and col.required_when[0] not in keys:
+                    raise ValueError(f"{col.key}: required_when names unknown column")
+            for t in self.line_list.tallies:
+                if t.column and t.column not in keys:
+                    raise ValueError(f"tally {t.code} names unknown column {t.column}")
         return self
+
+    # flattened views ----------------------------------------------------------------------------
+    @property
+    def scalars(self) -> list[Indicator]:
+        return [i for s in self.sections for i in s.indicators]
+
+    @property
+    def matrices(self) -> list[Matrix]:
+        return [s.matrix for s in self.sections if s.matrix is not None]
+
+    @property
+    def line_list(self) -> LineList | None:
+        return next((s.line_list for s in self.sections if s.line_list is not None), None)
+
+    @property
+    def cells(self) -> list[Indicator]:
+        """Every entered value with its own code: scalars, then matrix cells."""
+        out: list[Indicator] = []
+        for s in self.sections:
+            out.extend(s.indicators)
+            if s.matrix:
+                out.extend(s.matrix.cells())
+        return out
+
+    @property
+    def tallies(self) -> list[Indicator]:
+        """Counts computed from the line list, treated like entered counts downstream."""
+        if not self.line_list:
+            return []
+        return [Indicator(code=t.code, label=t.label, unit="mục", type="count")
+                for t in self.line_list.tallies]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return self.cells + self.tallies
+
+    @property
+    def all_rules(self) -> list[Rule]:
+        return list(self.rules) + [r for m in self.matrices for r in m.rules()]
 
     @property
     def by_code(self) -> dict[str, Indicator]:
@@ -101,11 +270,11 @@ class FormSpec(BaseModel):
 
     @property
     def text_codes(self) -> list[str]:
-        return [i.code for i in self.indicators if not i.is_numeric]
+        return [i.code for i in self.indicators if i.type == "text"]
 
     def formula_hint(self, code: str) -> str:
         """The sum rule that defines a total, shown next to it in the template ('= 1.1 + 1.2')."""
-        for rule in self.rules:
+        for rule in self.all_rules:
             if rule.kind == "sum" and rule.left == (code,):
                 return "= " + " + ".join(rule.right)
         return ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +27,15 @@ class NewSubmission:
     period: str | None
     values: dict[str, tuple[float | str | None, str | None, str | None]]  # code → (value, sheet, cell)
     issues: list[Issue]
+    instance: str = ""  # tells several files of one unit and period apart (DKT: inspection date)
+    items: list[dict[str, float | str | None]] = field(default_factory=list)  # line-list rows
+
+
+def _split(value: object) -> tuple[float | None, str | None]:
+    """A value goes to the `number` or the `text` column."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), None
+    return None, (value if isinstance(value, str) else None)
 
 
 class Ledger:
@@ -77,20 +86,22 @@ class Ledger:
             self.conn.execute("BEGIN IMMEDIATE")
             cur = self.conn.execute(
                 "INSERT INTO submissions (run_id, sha256, original_name, inbox_path, stored_path,"
-                " received_at, processed_at, unit, form, period, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " received_at, processed_at, unit, form, period, status, instance)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
                  sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form, sub.period,
-                 sub.status),
+                 sub.status, sub.instance),
             )
             sid = int(cur.lastrowid)
             self.conn.executemany(
                 "INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (sid, code, float(value) if isinstance(value, int | float) else None,
-                     value if isinstance(value, str) else None, sheet, cell)
-                    for code, (value, sheet, cell) in sub.values.items()
-                ],
+                [(sid, code, *_split(value), sheet, cell)
+                 for code, (value, sheet, cell) in sub.values.items()],
+            )
+            self.conn.executemany(
+                "INSERT INTO submission_items VALUES (?, ?, ?, ?, ?)",
+                [(sid, n, key, *_split(value))
+                 for n, item in enumerate(sub.items, start=1) for key, value in item.items()],
             )
             self.conn.executemany(
                 "INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -102,16 +113,17 @@ class Ledger:
 
     def _settle_in_force(self, sid: int, sub: NewSubmission) -> None:
         """The accepted version received last is in force; every other one is superseded by it."""
+        key = (sub.form, sub.period, sub.unit, sub.instance)
         rows = self.conn.execute(
             "SELECT id FROM submissions WHERE status = 'accepted' AND form = ? AND period = ?"
-            " AND unit = ? ORDER BY received_at DESC, id DESC",
-            (sub.form, sub.period, sub.unit),
+            " AND unit = ? AND instance = ? ORDER BY received_at DESC, id DESC",
+            key,
         ).fetchall()
         newest = rows[0]["id"]
         self.conn.execute(
             "UPDATE submissions SET superseded_by = ? WHERE status = 'accepted' AND form = ?"
-            " AND period = ? AND unit = ? AND id != ?",
-            (newest, sub.form, sub.period, sub.unit, newest),
+            " AND period = ? AND unit = ? AND instance = ? AND id != ?",
+            (newest, *key, newest),
         )
         self.conn.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (newest,))
 
@@ -130,6 +142,16 @@ class Ledger:
             "SELECT s.unit, s.id AS submission_id, v.indicator, v.number, v.text"
             " FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
             " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted' AND s.superseded_by IS NULL",
+            self.conn, params=(form, period),
+        )
+
+    def in_force_items(self, form: str, period: str) -> pd.DataFrame:
+        """Long table (unit, submission_id, item_no, key, number, text) of line-list rows in force."""
+        return pd.read_sql_query(
+            "SELECT s.unit, s.id AS submission_id, i.item_no, i.key, i.number, i.text"
+            " FROM submissions s JOIN submission_items i ON i.submission_id = s.id"
+            " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted' AND s.superseded_by IS NULL"
+            " ORDER BY s.unit, s.id, i.item_no",
             self.conn, params=(form, period),
         )
 

@@ -57,6 +57,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX submission_issues_sub ON submission_issues(submission_id);
         """,
     ),
+    (
+        "002_instances_and_items",
+        """
+        ALTER TABLE submissions ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+        DROP INDEX submissions_key;
+        CREATE INDEX submissions_key ON submissions(form, period, unit, instance);
+        CREATE TABLE submission_items (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            item_no INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            number REAL,
+            text TEXT,
+            PRIMARY KEY (submission_id, item_no, key)
+        );
+        """,
+    ),
 ]
 
 

@@ -1,9 +1,14 @@
-"""Find things by their labels, never by fixed address: labelled cells and data tables."""
+"""Find things by their labels, never by fixed address: labelled cells, data tables, line lists.
+
+Units insert rows and columns, merge cells, hide rows: everything here is located by header text
+and indicator code, so such edits do not break reading.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aggregator.forms import FormSpec, LineList
 from aggregator.read.workbook import RawWorkbook, Sheet, a1
 from aggregator.text import fold
 
@@ -18,7 +23,7 @@ class Located:
     cell: str
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -33,7 +38,7 @@ def find_labelled(book: RawWorkbook, label: str) -> Located | None:
             for c, value in enumerate(row):
                 if isinstance(value, str) and fold(value).rstrip(":").strip() == key:
                     for cc in range(c + 1, len(row)):
-                        if not _blank(row[cc]):
+                        if not blank(row[cc]):
                             return Located(row[cc], sheet.name, a1(r, cc))
                     return Located("", sheet.name, a1(r, c + 1))
     return None
@@ -50,33 +55,92 @@ def code_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class DataTable:
+    """A header row with 'Mã chỉ tiêu' and value columns: 'Số liệu' (key '') or matrix keys."""
+
     sheet: Sheet
     header_row: int
     code_col: int
-    value_col: int
-
-    def cells(self) -> dict[str, Located]:
-        """Indicator code → its value cell. The first row carrying a code wins."""
-        found: dict[str, Located] = {}
-        for r in range(self.header_row + 1, len(self.sheet.rows)):
-            raw = self.sheet.value(r, self.code_col)
-            if _blank(raw):
-                continue
-            code = code_text(raw)
-            if code not in found:
-                found[code] = Located(
-                    self.sheet.value(r, self.value_col), self.sheet.name, a1(r, self.value_col)
-                )
-        return found
+    value_cols: dict[str, int]  # '' for "Số liệu", else the matrix option key
 
 
-def find_data_table(book: RawWorkbook) -> DataTable | None:
-    """The first row, on any visible sheet, with both a 'Mã chỉ tiêu' and a 'Số liệu' header."""
+def _headers(row: list[object]) -> dict[str, int]:
+    return {fold(v): c for c, v in enumerate(row) if isinstance(v, str) and v.strip()}
+
+
+def find_tables(book: RawWorkbook, matrix_keys: set[str]) -> list[DataTable]:
+    folded_keys = {fold(k): k for k in matrix_keys}
+    tables = []
     for sheet in book.sheets:
         if not sheet.visible:
             continue
         for r, row in enumerate(sheet.rows):
-            headers = {fold(v): c for c, v in enumerate(row) if isinstance(v, str) and v.strip()}
-            if CODE_HEADER in headers and VALUE_HEADER in headers:
-                return DataTable(sheet, r, headers[CODE_HEADER], headers[VALUE_HEADER])
-    return None
+            headers = _headers(row)
+            if CODE_HEADER not in headers:
+                continue
+            cols = {"": headers[VALUE_HEADER]} if VALUE_HEADER in headers else {}
+            cols |= {folded_keys[h]: c for h, c in headers.items() if h in folded_keys}
+            if cols:
+                tables.append(DataTable(sheet, r, headers[CODE_HEADER], cols))
+    return tables
+
+
+def locate_cells(tables: list[DataTable]) -> dict[str, Located]:
+    """Indicator code (or 'row.KEY' for matrix cells) → its value cell. The first occurrence wins.
+
+    A table's rows run from its header to the next header on the same sheet.
+    """
+    found: dict[str, Located] = {}
+    for i, t in enumerate(tables):
+        nxt = tables[i + 1] if i + 1 < len(tables) else None
+        end = nxt.header_row if nxt and nxt.sheet is t.sheet else len(t.sheet.rows)
+        for r in range(t.header_row + 1, end):
+            raw = t.sheet.value(r, t.code_col)
+            if blank(raw):
+                continue
+            code = code_text(raw)
+            for key, col in t.value_cols.items():
+                address = f"{code}.{key}" if key else code
+                if address not in found:
+                    found[address] = Located(t.sheet.value(r, col), t.sheet.name, a1(r, col))
+    return found
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of a line list: column key → its cell."""
+
+    row: int  # 1-based spreadsheet row
+    cells: dict[str, Located]
+
+    @property
+    def filled(self) -> dict[str, Located]:
+        return {k: c for k, c in self.cells.items() if not blank(c.value)}
+
+
+def read_line_list(book: RawWorkbook, ll: LineList) -> tuple[list[Item], str | None]:
+    """Rows under the header whose cells match the most column labels (at least half of them).
+
+    Returns the items (blank rows dropped) and the sheet name, or ([], None) if no header is found.
+    """
+    labels = {fold(c.label): c.key for c in ll.columns} | {fold(c.key): c.key for c in ll.columns}
+    best: tuple[int, Sheet, int, dict[str, int]] | None = None
+    for sheet in book.sheets:
+        if not sheet.visible:
+            continue
+        for r, row in enumerate(sheet.rows):
+            cols = {labels[h]: c for h, c in _headers(row).items() if h in labels}
+            if len(cols) * 2 >= len(ll.columns) and (best is None or len(cols) > best[0]):
+                best = (len(cols), sheet, r, cols)
+    if best is None:
+        return [], None
+    _, sheet, header, cols = best
+    items = []
+    for r in range(header + 1, len(sheet.rows)):
+        item = Item(r + 1, {k: Located(sheet.value(r, c), sheet.name, a1(r, c)) for k, c in cols.items()})
+        if item.filled:
+            items.append(item)
+    return items, sheet.name
+
+
+def form_matrix_keys(form: FormSpec) -> set[str]:
+    return {c.key for m in form.matrices for c in m.columns}

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from aggregator.forms import FormRegistry, FormSpec
 from aggregator.periods import Period, parse_period
-from aggregator.read.layout import Located, find_data_table, find_labelled
+from aggregator.read.layout import (
+    Item,
+    Located,
+    find_labelled,
+    find_tables,
+    form_matrix_keys,
+    locate_cells,
+    read_line_list,
+)
 from aggregator.read.workbook import (
     SPREADSHEET_SUFFIXES,
     RawWorkbook,
@@ -23,6 +31,7 @@ from aggregator.validate.catalog import Issue, make_issue
 
 META_SHEET = "_meta"
 UNIT_LABEL = "Mã đơn vị"
+UNIT_NAME_LABEL = "Tên đơn vị"
 PERIOD_LABEL = "Kỳ báo cáo"
 
 
@@ -34,6 +43,7 @@ class ReadResult:
     unit: Unit | None = None
     period: Period | None = None
     cells: dict[str, Located] = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -53,15 +63,20 @@ def _identify_form(book: RawWorkbook, forms: FormRegistry) -> tuple[FormSpec | N
     if meta.get("form"):
         spec = forms.get(str(meta["form"]).strip())
         version = meta.get("version")
-        return spec, int(version) if isinstance(version, int | float) else None
-    # Fallback: a visible cell holding a form's title (a unit may have copied the sheets over).
-    titles = {fold(spec.title): spec for spec in forms}
+        try:
+            return spec, int(float(version)) if version not in (None, "") else None
+        except (TypeError, ValueError):
+            return spec, None
+    # Fallback: a visible title holding a form's title (a unit may have copied the sheets over).
+    titles = sorted(((fold(spec.title), spec) for spec in forms), key=lambda p: -len(p[0]))
     for sheet in book.sheets:
+        if not sheet.visible:
+            continue
         for row in sheet.rows[:10]:
             for value in row:
                 if isinstance(value, str):
                     folded = fold(value)
-                    for title, spec in titles.items():
+                    for title, spec in titles:
                         if title in folded:
                             return spec, None
     return None, None
@@ -69,17 +84,23 @@ def _identify_form(book: RawWorkbook, forms: FormRegistry) -> tuple[FormSpec | N
 
 def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) -> Unit | None:
     found = find_labelled(book, UNIT_LABEL)
-    if found is None or found.value in ("", None):
-        where = {"sheet": found.sheet, "cell": found.cell} if found else {}
+    code = normalize_code(found.value) if found and found.value not in ("", None) else ""
+    unit = units.get(code) if code else None
+    if unit is not None:
+        return unit
+    # Fallback: the unit's name, written any way (case, diacritics, "UBND" prefix).
+    named = find_labelled(book, UNIT_NAME_LABEL)
+    by_name = units.by_name(str(named.value)) if named and named.value not in ("", None) else None
+    if by_name is not None:
+        issues.append(make_issue("unit-identified-by-name", sheet=named.sheet, cell=named.cell,
+                                 name=named.value, unit=f"{by_name.code} – {by_name.name}"))
+        return by_name
+    where = {"sheet": found.sheet, "cell": found.cell} if found else {}
+    if code:
+        issues.append(make_issue("unit-unknown", value=code, **where))
+    else:
         issues.append(make_issue("unit-missing", **where))
-        return None
-    unit = units.get(found.value)
-    if unit is None:
-        issues.append(
-            make_issue("unit-unknown", sheet=found.sheet, cell=found.cell,
-                       value=normalize_code(found.value))
-        )
-    return unit
+    return None
 
 
 def _identify_period(book: RawWorkbook, issues: list[Issue]) -> Period | None:
@@ -96,33 +117,45 @@ def _identify_period(book: RawWorkbook, issues: list[Issue]) -> Period | None:
     return period
 
 
-def read_file(path: Path, forms: FormRegistry, units: UnitRegistry) -> ReadResult:
+def read_book(book: RawWorkbook, path: Path, forms: FormRegistry, units: UnitRegistry) -> ReadResult:
     result = ReadResult(path=path)
-    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-        result.issues.append(make_issue("file-format-unsupported", suffix=path.suffix or "(không có)"))
-        return result
-    try:
-        book = open_workbook(path)
-    except WorkbookUnreadable as exc:
-        result.issues.append(make_issue("file-unreadable", reason=str(exc)))
-        return result
-
     result.form, result.form_version = _identify_form(book, forms)
-    if result.form is None:
+    form = result.form
+    if form is None:
         result.issues.append(make_issue("form-unknown"))
+        return result
+    if result.form_version is not None and result.form_version < form.compatible_from:
+        result.issues.append(make_issue("form-version-incompatible", form=form.code,
+                                        found=result.form_version, version=form.version))
         return result
     result.unit = _identify_unit(book, units, result.issues)
     result.period = _identify_period(book, result.issues)
 
-    table = find_data_table(book)
-    if table is None:
-        result.issues.append(make_issue("data-header-missing"))
-        return result
-    result.cells = table.cells()
-    for indicator in result.form.indicators:
-        if indicator.code not in result.cells:
-            result.issues.append(
-                make_issue("indicator-missing", sheet=table.sheet.name, indicator=indicator.code,
-                           indicator_label=indicator.label)
-            )
+    if form.line_list:
+        result.items, sheet = read_line_list(book, form.line_list)
+        if sheet is None:
+            result.issues.append(make_issue("line-list-header-missing",
+                                            columns=", ".join(c.label for c in form.line_list.columns)))
+    if form.cells:
+        tables = find_tables(book, form_matrix_keys(form))
+        if not tables:
+            result.issues.append(make_issue("data-header-missing"))
+            return result
+        result.cells = locate_cells(tables)
+        sheet = tables[0].sheet.name
+        for ind in form.cells:
+            if ind.code not in result.cells:
+                result.issues.append(make_issue("indicator-missing", sheet=sheet, indicator=ind.code,
+                                                indicator_label=ind.label))
     return result
+
+
+def read_file(path: Path, forms: FormRegistry, units: UnitRegistry) -> ReadResult:
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return ReadResult(path=path, issues=[
+            make_issue("file-format-unsupported", suffix=path.suffix or "(không có)")])
+    try:
+        book = open_workbook(path)
+    except WorkbookUnreadable as exc:
+        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
+    return read_book(book, path, forms, units)

@@ -1,46 +1,197 @@
 """The Excel form a unit fills (xlsxwriter), derived from the form spec.
 
 Layout (the external contract): info sheet with "Mã đơn vị" / "Kỳ báo cáo" labels and the value to
-their right; data sheet with a header row "Mã chỉ tiêu" … "Số liệu"; hidden `_meta` sheet with the
-form code and version; an instructions sheet. Input cells are unlocked and shaded, the rest is
-protected without a password. Totals are input cells: the reader checks them, it never trusts them.
+their right; a data sheet whose tables each have a header row with "Mã chỉ tiêu" and "Số liệu" (or
+one column per option key of a matrix); line lists under a header of column labels; a hidden `_meta`
+sheet with the form code and version; an instructions sheet. Input cells are unlocked and shaded, the
+rest is protected without a password. Totals are input cells: the reader checks them, never trusts.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from aggregator.config import Config, RoundConfig
-from aggregator.forms import FormSpec
+from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.vn import vn_short_date
 from aggregator.units import Unit
 
 INFO_SHEET = "Thông tin"
 GUIDE_SHEET = "Hướng dẫn"
+LISTS_SHEET = "_danh_muc"
 INPUT_FILL = "#FFF2CC"
 MAX_COUNT = 10**9
+FONT = "Times New Roman"
+
+
+@dataclass
+class Formats:
+    title: object
+    sub: object
+    section: object
+    label: object
+    text: object
+    bold_text: object
+    head: object
+    center: object
+    note: object
+    entry: dict[str, object]
+
+
+def _formats(wb: xlsxwriter.Workbook) -> Formats:
+    base = {"font_name": FONT, "border": 1, "valign": "top"}
+    entry = {"locked": False, "bg_color": INPUT_FILL, **base}
+    return Formats(
+        title=wb.add_format({"bold": True, "font_size": 14, "font_name": FONT, "align": "center",
+                             "valign": "vcenter", "text_wrap": True}),
+        sub=wb.add_format({"italic": True, "font_name": FONT, "align": "center", "text_wrap": True}),
+        section=wb.add_format({"bold": True, "font_name": FONT}),
+        label=wb.add_format({"bold": True, **base}),
+        text=wb.add_format({"text_wrap": True, **base}),
+        bold_text=wb.add_format({"text_wrap": True, "bold": True, **base}),
+        head=wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
+                            "bg_color": "#D9E1F2", **{k: v for k, v in base.items() if k != "valign"}}),
+        center=wb.add_format({"align": "center", **base}),
+        note=wb.add_format({"italic": True, "font_color": "#555555", "text_wrap": True, **base}),
+        entry={
+            "count": wb.add_format({"num_format": "#,##0", **entry}),
+            "percent": wb.add_format({"num_format": "0.0", **entry}),
+            "score": wb.add_format({"num_format": "0.0", **entry}),
+            "date": wb.add_format({"num_format": "dd/mm/yyyy", "align": "center", **entry}),
+            "choice": wb.add_format({**entry}),
+            "text": wb.add_format({"text_wrap": True, "num_format": "@", **entry}),
+        },
+    )
+
+
+def _validation(kind: str, choices: tuple[str, ...] = ()) -> dict | None:
+    common = {"error_title": "Số liệu không hợp lệ"}
+    if kind == "count":
+        return {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": MAX_COUNT,
+                "error_message": "Nhập số nguyên lớn hơn hoặc bằng 0 (không phát sinh thì nhập 0).",
+                **common}
+    if kind in ("percent", "score"):
+        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
+                "error_message": "Nhập một số từ 0 đến 100.", **common}
+    if kind == "date":
+        from datetime import date
+
+        return {"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
+                "maximum": date(2100, 12, 31),
+                "error_message": "Nhập ngày dạng ngày/tháng/năm, ví dụ 15/10/2024.", **common}
+    if kind == "choice":
+        return {"validate": "list", "source": list(choices),
+                "error_message": "Chọn một giá trị trong danh sách.", **common}
+    return None
+
+
+def _input(ws: Worksheet, f: Formats, row: int, col: int, kind: str, choices=()) -> None:
+    ws.write_blank(row, col, None, f.entry[kind])
+    rule = _validation(kind, choices)
+    if rule:
+        ws.data_validation(row, col, row, col, rule)
 
 
 def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
     deadline = f" Hạn gửi: {round_.deadline_text}." if round_ else ""
-    return [
+    lines = [
         f"HƯỚNG DẪN ĐIỀN BIỂU {form.code} — {form.title.upper()}",
         "",
-        f"1. Tại sheet “{INFO_SHEET}”: ghi mã đơn vị và kỳ báo cáo (ví dụ 2024-H1 là 6 tháng đầu "
+        f"1. Tại sheet “{INFO_SHEET}”: chọn mã đơn vị và kỳ báo cáo (ví dụ 2024-H1 là 6 tháng đầu "
         "năm, 2024-Y là cả năm). Biểu đã ghi sẵn thì giữ nguyên.",
-        f"2. Tại sheet “{form.sheet}”: nhập số liệu vào các ô tô màu vàng ở cột “Số liệu”. "
-        "Chỉ tiêu nào không phát sinh thì nhập 0, không để trống.",
-        "3. Các dòng tổng (ví dụ chỉ tiêu 1 = 1.1 + 1.2) phải bằng tổng các dòng thành phần như "
-        "ghi ở cột “Ghi chú”; Sở Nội vụ kiểm tra tự động và trả lại biểu nếu không khớp.",
-        "4. Không thêm, xóa hoặc đổi mã chỉ tiêu; không đổi tên các cột “Mã chỉ tiêu”, “Số liệu”.",
-        "5. Các chỉ tiêu dạng văn bản (ưu điểm, tồn tại, cách làm hay, kiến nghị): viết ngắn gọn.",
-        f"6. Lưu tệp dạng .xlsx và gửi về Sở Nội vụ.{deadline}",
+        f"2. Tại sheet “{form.sheet}”: nhập vào các ô tô màu vàng. Chỉ tiêu số lượng nào không phát "
+        "sinh thì nhập 0, không để trống; tỷ lệ (%) và điểm nhập số từ 0 đến 100.",
+    ]
+    if any(form.formula_hint(i.code) for i in form.cells):
+        lines.append("3. Các dòng tổng phải bằng tổng các thành phần như ghi ở cột “Ghi chú” (hoặc "
+                     "dòng, cột “Tổng số”); Sở Nội vụ kiểm tra tự động và trả lại biểu nếu không khớp.")
+    if form.line_list:
+        lines.append("3. Danh mục: mỗi dòng một tồn tại, kiến nghị; chọn “Kết quả” trong danh sách; "
+                     "nếu “Đã khắc phục” thì ghi ngày hoàn thành (trong năm báo cáo). Không cần xóa "
+                     "các dòng trống.")
+    lines += [
+        "4. Không thêm, xóa hoặc đổi mã chỉ tiêu; không đổi tên các cột tiêu đề.",
+        f"5. Lưu tệp (Excel hoặc LibreOffice) và gửi về Sở Nội vụ.{deadline}",
         "",
         f"Biểu mẫu {form.code}, phiên bản {form.version}.",
     ]
+    return lines
+
+
+def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indicator, ...],
+                  row: int) -> int:
+    for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]):
+        ws.write_string(row, c, name, f.head)
+    bounds = {r.left[0]: r for r in form.all_rules if r.kind == "compare" and len(r.left) == 1}
+    for ind in items:
+        row += 1
+        ws.write_string(row, 0, ind.code, f.center)
+        ws.write_string(row, 1, ind.label, f.bold_text if "." not in ind.code else f.text)
+        ws.write_string(row, 2, ind.unit, f.center)
+        hint = form.formula_hint(ind.code) or (bounds[ind.code].describe() if ind.code in bounds else "")
+        if ind.type == "text":
+            ws.merge_range(row, 3, row, 4, "", f.entry["text"])
+            ws.set_row(row, 75)
+        else:
+            _input(ws, f, row, 3, ind.type, ind.choices)
+            ws.write_string(row, 4, hint, f.note)
+    return row + 2
+
+
+def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int) -> int:
+    # Descriptive labels above the header row; the header row carries the option keys (contract).
+    ws.write_string(row, 0, "", f.head)
+    ws.write_string(row, 1, "", f.head)
+    for c, col in enumerate(m.columns, start=2):
+        ws.write_string(row, c, col.label, f.head)
+    ws.set_row(row, 45)
+    row += 1
+    ws.write_string(row, 0, "Mã chỉ tiêu", f.head)
+    ws.write_string(row, 1, "Nội dung", f.head)
+    for c, col in enumerate(m.columns, start=2):
+        ws.write_string(row, c, col.key, f.head)
+    for r in m.rows:
+        row += 1
+        ws.write_string(row, 0, r.code, f.center)
+        ws.write_string(row, 1, r.label, f.bold_text if r.code == m.total_row else f.text)
+        for c, col in enumerate(m.columns, start=2):
+            _input(ws, f, row, c, col.type, col.choices)
+    return row + 2
+
+
+def _line_list(ws: Worksheet, f: Formats, ll: LineList, row: int) -> int:
+    widths = {"text": 34, "choice": 18, "date": 14, "count": 7, "percent": 9, "score": 9}
+    for c, col in enumerate(ll.columns):
+        ws.write_string(row, c, col.label, f.head)
+        ws.set_column(c, c, widths[col.type])
+    ws.set_row(row, 45)
+    first = row + 1
+    for r in range(first, first + ll.rows):
+        for c, col in enumerate(ll.columns):
+            ws.write_blank(r, c, None, f.entry[col.type])
+    last = first + ll.rows - 1
+    for c, col in enumerate(ll.columns):
+        rule = _validation(col.type, col.choices)
+        if rule:
+            ws.data_validation(first, c, last, c, rule)
+    return last + 2
+
+
+def _write_lists(wb: xlsxwriter.Workbook, units: list[Unit]) -> str | None:
+    if not units:
+        return None
+    ws = wb.add_worksheet(LISTS_SHEET)
+    for r, u in enumerate(units):
+        ws.write_string(r, 0, u.code)
+        ws.write_string(r, 1, u.name)
+    ws.hide()
+    ws.protect()
+    return f"='{LISTS_SHEET}'!$A$1:$A${len(units)}"
 
 
 def write_form_template(
@@ -49,124 +200,94 @@ def write_form_template(
     config: Config,
     round_: RoundConfig | None = None,
     unit: Unit | None = None,
+    unit_choices: list[Unit] | None = None,
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman",
-                           "align": "center", "valign": "vcenter", "text_wrap": True})
-    sub = wb.add_format({"italic": True, "font_name": "Times New Roman", "align": "center",
-                         "text_wrap": True})
-    label = wb.add_format({"bold": True, "font_name": "Times New Roman", "border": 1})
-    text = wb.add_format({"font_name": "Times New Roman", "border": 1, "text_wrap": True,
-                          "valign": "top"})
-    bold_text = wb.add_format({"font_name": "Times New Roman", "border": 1, "text_wrap": True,
-                               "valign": "top", "bold": True})
-    head = wb.add_format({"bold": True, "font_name": "Times New Roman", "border": 1,
-                          "align": "center", "valign": "vcenter", "bg_color": "#D9E1F2",
-                          "text_wrap": True})
-    center = wb.add_format({"font_name": "Times New Roman", "border": 1, "align": "center",
-                            "valign": "top"})
-    entry = wb.add_format({"font_name": "Times New Roman", "border": 1, "locked": False,
-                           "bg_color": INPUT_FILL, "num_format": "#,##0", "valign": "top"})
-    entry_text = wb.add_format({"font_name": "Times New Roman", "border": 1, "locked": False,
-                                "bg_color": INPUT_FILL, "text_wrap": True, "valign": "top",
-                                "num_format": "@"})
-    note = wb.add_format({"font_name": "Times New Roman", "border": 1, "italic": True,
-                          "font_color": "#555555", "valign": "top", "text_wrap": True})
+    f = _formats(wb)
+    period = round_.parsed_period if round_ else None
 
-    period_code = round_.parsed_period.code if round_ else ""
     # Info sheet ------------------------------------------------------------------------------
     info = wb.add_worksheet(INFO_SHEET)
     info.set_column("A:A", 24)
     info.set_column("B:B", 60)
-    info.merge_range("A1:B1", f"BIỂU {form.code}: {form.title.upper()}", title)
-    info.set_row(0, 40)
-    info.merge_range(
-        "A2:B2",
-        f"(Kèm theo Kế hoạch số {config.plan_number} ngày {config.plan_date:%d/%m/%Y} "
-        f"của UBND tỉnh {config.province_name})",
-        sub,
-    )
+    info.merge_range("A1:B1", f"BIỂU {form.code}: {form.title.upper()}", f.title)
+    info.set_row(0, 48)
+    info.merge_range("A2:B2", f"(Kèm theo Kế hoạch số {config.plan_number} ngày "
+                              f"{config.plan_date:%d/%m/%Y} của UBND tỉnh {config.province_name})", f.sub)
     rows = [
         (UNIT_LABEL, unit.code if unit else "", True),
         ("Tên đơn vị", unit.name if unit else "", True),
-        (PERIOD_LABEL, period_code, True),
-        ("Tên kỳ báo cáo", round_.parsed_period.label if round_ else "", False),
+        (PERIOD_LABEL, period.code if period else "", True),
+        ("Tên kỳ báo cáo", period.label if period else "", False),
         ("Hạn gửi báo cáo", vn_short_date(round_.deadline) if round_ else "", False),
         ("Người lập biểu", "", True),
         ("Số điện thoại", "", True),
         ("Ngày lập biểu", "", True),
     ]
     for r, (name, value, editable) in enumerate(rows, start=3):
-        info.write_string(r, 0, name, label)
-        info.write_string(r, 1, str(value), entry_text if editable else text)
-    periods = [f"{round_.parsed_period.year if round_ else 2024}-{k}" for k in form.periods]
-    info.data_validation(5, 1, 5, 1, {"validate": "list", "source": periods,
+        info.write_string(r, 0, name, f.label)
+        info.write_string(r, 1, str(value), f.entry["text"] if editable else f.text)
+    year = period.year if period else config.plan_date.year + 1
+    info.data_validation(5, 1, 5, 1, {"validate": "list",
+                                      "source": [f"{year}-{k}" for k in form.periods],
                                       "error_title": "Kỳ báo cáo",
                                       "error_message": "Chọn một kỳ trong danh sách."})
     info.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     info.activate()
 
     # Data sheet ------------------------------------------------------------------------------
-    data = wb.add_worksheet(form.sheet)
-    data.set_column("A:A", 10)
-    data.set_column("B:B", 62)
-    data.set_column("C:C", 12)
-    data.set_column("D:D", 18)
-    data.set_column("E:E", 26)
-    data.merge_range("A1:E1", f"BIỂU {form.code}: {form.title.upper()}", title)
-    data.set_row(0, 36)
+    ws = wb.add_worksheet(form.sheet)
+    for col, width in (("A:A", 10), ("B:B", 60), ("C:C", 14), ("D:D", 18), ("E:E", 26), ("F:F", 14)):
+        ws.set_column(col, width)
+    last_col = max([4] + [1 + len(m.columns) for m in form.matrices]
+                   + [len(form.line_list.columns) - 1 if form.line_list else 0])
+    ws.merge_range(0, 0, 0, last_col, f"BIỂU {form.code}: {form.title.upper()}", f.title)
+    ws.set_row(0, 36)
     owner = f"Đơn vị: {unit.code} – {unit.name}" if unit else "Đơn vị: (ghi tại sheet Thông tin)"
-    period = f"Kỳ báo cáo: {round_.parsed_period.label}" if round_ else "Kỳ báo cáo: (ghi tại sheet Thông tin)"
-    data.merge_range("A2:E2", f"{owner}. {period}.", sub)
-    header_row = 3
-    for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]):
-        data.write_string(header_row, c, name, head)
-    data.freeze_panes(header_row + 1, 0)
-    bounds = {r.left[0]: r for r in form.rules if r.kind == "compare" and len(r.left) == 1}
-    for offset, ind in enumerate(form.indicators, start=1):
-        r = header_row + offset
-        top = "." not in ind.code
-        data.write_string(r, 0, ind.code, center)
-        data.write_string(r, 1, ind.label, bold_text if top else text)
-        data.write_string(r, 2, ind.unit, center)
-        hint = form.formula_hint(ind.code)
-        if not hint and ind.code in bounds:
-            hint = bounds[ind.code].describe()
-        data.write_string(r, 4, hint, note)
-        if ind.is_numeric:
-            data.write_blank(r, 3, None, entry)
-            data.data_validation(r, 3, r, 3, {
-                "validate": "integer", "criteria": "between", "minimum": 0, "maximum": MAX_COUNT,
-                "error_title": "Số liệu không hợp lệ",
-                "error_message": "Nhập số nguyên lớn hơn hoặc bằng 0 (không phát sinh thì nhập 0).",
-            })
-        else:
-            data.merge_range(r, 3, r, 4, "", entry_text)
-            data.set_row(r, 75)
-    data.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
-                      "format_columns": True, "format_rows": True})
-    data.set_paper(9)
-    data.fit_to_pages(1, 0)
-    data.repeat_rows(header_row)
+    when = f"Kỳ báo cáo: {period.label}" if period else "Kỳ báo cáo: (ghi tại sheet Thông tin)"
+    ws.merge_range(1, 0, 1, last_col, f"{owner}. {when}.", f.sub)
+    row = 3
+    for section in form.sections:
+        title = section.title or (section.matrix.title if section.matrix else "") or (
+            section.line_list.title if section.line_list else "")
+        if title and len(form.sections) > 1:
+            ws.write_string(row, 0, title, f.section)
+            row += 1
+        if section.indicators:
+            row = _scalar_table(ws, f, form, section.indicators, row)
+        elif section.matrix:
+            row = _matrix_table(ws, f, section.matrix, row)
+        elif section.line_list:
+            row = _line_list(ws, f, section.line_list, row)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
+                    "format_columns": True, "format_rows": True})
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if form.line_list:
+        ws.set_landscape()
 
     # Instructions ----------------------------------------------------------------------------
     guide = wb.add_worksheet(GUIDE_SHEET)
     guide.set_column("A:A", 110)
-    wrap = wb.add_format({"text_wrap": True, "font_name": "Times New Roman", "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "font_name": FONT, "valign": "top"})
     for r, line in enumerate(_instructions(form, round_)):
-        guide.write_string(r, 0, line, title if r == 0 else wrap)
+        guide.write_string(r, 0, line, f.title if r == 0 else wrap)
     guide.protect()
 
-    # Hidden identification sheet -------------------------------------------------------------
+    # Hidden sheets: identification, and the unit list behind the "Mã đơn vị" dropdown ----------
     meta = wb.add_worksheet(META_SHEET)
-    for r, (key, value) in enumerate(
-        [("form", form.code), ("version", form.version), ("period", period_code),
-         ("unit", unit.code if unit else "")]
-    ):
+    for r, (key, value) in enumerate([("form", form.code), ("version", form.version),
+                                      ("period", period.code if period else ""),
+                                      ("unit", unit.code if unit else "")]):
         meta.write_string(r, 0, key)
         meta.write(r, 1, value)
     meta.protect()
     meta.hide()
+    source = _write_lists(wb, unit_choices or [])
+    if source:
+        info.data_validation(3, 1, 3, 1, {"validate": "list", "source": source,
+                                          "error_title": "Mã đơn vị",
+                                          "error_message": "Chọn mã đơn vị trong danh sách."})
     wb.close()
     return path

@@ -61,7 +61,7 @@ class UnitRegistry:
         for u in units:
             if u.parent and u.parent not in self._by_code:
                 raise UnitsError(f"Đơn vị {u.code} có đơn vị cấp trên {u.parent} không có trong danh mục")
-        self._by_name = {fold(u.name): u for u in units}
+        self._by_name = {" ".join(fold(u.name).split()): u for u in units}
 
     @classmethod
     def from_csv(cls, path: Path = DEFAULT_UNITS_FILE) -> UnitRegistry:
@@ -91,7 +91,12 @@ class UnitRegistry:
         return self._by_code.get(normalize_code(code))
 
     def by_name(self, name: str) -> Unit | None:
-        return self._by_name.get(fold(name))
+        """'UBND huyện Đồng Hỷ', 'huyen dong hy', 'Huyện Đồng Hỷ' all find unit 169."""
+        key = " ".join(fold(name).split())
+        for prefix in ("", "ubnd ", "uy ban nhan dan "):
+            if key.startswith(prefix) and (unit := self._by_name.get(key[len(prefix):])):
+                return unit
+        return None
 
     def __getitem__(self, code: str) -> Unit:
         return self._by_code[code]

@@ -52,6 +52,12 @@ _TYPES = [
               "Chưa điền mã đơn vị. Hãy ghi mã đơn vị vào ô bên phải dòng “Mã đơn vị”."),
     IssueType("unit-unknown", "error", "nhận diện", "Mã đơn vị không có trong danh mục",
               "Mã đơn vị “{value}” không có trong danh mục đơn vị. Hãy ghi đúng mã được Sở Nội vụ cấp."),
+    IssueType("unit-identified-by-name", "warning", "nhận diện", "Nhận diện đơn vị theo tên",
+              "Không có mã đơn vị hợp lệ; đã nhận diện theo tên “{name}” là {unit}. "
+              "Lần sau hãy ghi mã đơn vị."),
+    IssueType("form-version-incompatible", "error", "nhận diện", "Biểu mẫu đã cũ",
+              "Tệp dùng biểu {form} phiên bản {found}, không còn dùng được. Hãy chép số liệu sang "
+              "biểu {form} phiên bản {version} (tệp {form}-<kỳ báo cáo>.xlsx do Sở Nội vụ phát hành)."),
     IssueType("unit-not-expected", "error", "nhận diện", "Đơn vị không thuộc diện báo cáo",
               "Đơn vị {unit} không thuộc diện nộp biểu {form} kỳ {period} cho cấp này."),
     IssueType("period-missing", "error", "nhận diện", "Thiếu kỳ báo cáo",
@@ -64,11 +70,16 @@ _TYPES = [
     IssueType("data-header-missing", "error", "cấu trúc", "Không tìm thấy bảng số liệu",
               "Không tìm thấy dòng tiêu đề có cột “Mã chỉ tiêu” và “Số liệu”. "
               "Hãy dùng đúng biểu mẫu, không xóa hoặc đổi tên các cột này."),
+    IssueType("line-list-header-missing", "error", "cấu trúc", "Không tìm thấy danh mục",
+              "Không tìm thấy dòng tiêu đề của danh mục (các cột: {columns}). "
+              "Hãy dùng đúng biểu mẫu, không đổi tên các cột."),
     IssueType("indicator-missing", "error", "cấu trúc", "Thiếu dòng chỉ tiêu",
               "Không tìm thấy dòng có mã chỉ tiêu {indicator}. Hãy khôi phục dòng này theo biểu mẫu."),
     # values
     IssueType("value-missing", "error", "số liệu", "Chưa nhập số liệu",
               "Chưa nhập số liệu. Nếu không phát sinh, hãy nhập 0."),
+    IssueType("value-required", "error", "số liệu", "Thiếu nội dung bắt buộc",
+              "Chưa nhập nội dung. Ô này bắt buộc phải có."),
     IssueType("cell-not-a-number", "error", "số liệu", "Không phải là số",
               "Giá trị “{value}” không phải là số. Hãy nhập một số nguyên, không kèm chữ."),
     IssueType("value-ambiguous-number", "error", "số liệu", "Số viết không rõ ràng",
@@ -77,6 +88,18 @@ _TYPES = [
               "Giá trị {value} không phải số nguyên. Chỉ tiêu này đếm số lượng, hãy nhập số nguyên."),
     IssueType("value-negative", "error", "số liệu", "Số âm",
               "Giá trị {value} là số âm. Số liệu phải lớn hơn hoặc bằng 0."),
+    IssueType("value-out-of-range", "error", "số liệu", "Ngoài khoảng cho phép",
+              "Giá trị {value} nằm ngoài khoảng {low}–{high}. Tỷ lệ và điểm nhập số từ {low} đến {high}."),
+    IssueType("value-not-a-date", "error", "số liệu", "Không phải ngày",
+              "Giá trị “{value}” không phải là ngày. Hãy nhập ngày dạng ngày/tháng/năm, ví dụ 15/10/2024."),
+    IssueType("date-outside-year", "error", "số liệu", "Ngày ngoài năm báo cáo",
+              "Ngày {value} không thuộc năm {year}. Hãy kiểm tra lại ngày."),
+    IssueType("choice-invalid", "error", "số liệu", "Giá trị không có trong danh sách",
+              "Giá trị “{value}” không hợp lệ. Hãy chọn một trong: {choices}."),
+    IssueType("item-incomplete", "error", "danh mục", "Dòng danh mục thiếu thông tin",
+              "Dòng {row} đã ghi một phần nhưng thiếu “{column}”. Hãy ghi đủ hoặc xóa cả dòng."),
+    IssueType("item-date-required", "error", "danh mục", "Thiếu ngày hoàn thành",
+              "Dòng {row} có kết quả “{when}” nên phải ghi “{column}”."),
     # rules
     IssueType("rule-sum-mismatch", "error", "quy tắc", "Tổng không khớp",
               "Chỉ tiêu {left_codes} là {left} nhưng {right_codes} cộng lại là {right}. "
@@ -85,6 +108,12 @@ _TYPES = [
               "Chỉ tiêu {left_codes} là {left}, {right_codes} là {right}; phải bảo đảm {rule}. {hint}"),
     IssueType("rule-compare-warning", "warning", "quy tắc", "Số liệu cần xem lại",
               "Chỉ tiêu {left_codes} là {left}, {right_codes} là {right}; thông thường {rule}. {hint}"),
+    # judgment (warnings: never reject)
+    IssueType("value-below-h1", "warning", "so sánh", "Số cả năm nhỏ hơn 6 tháng",
+              "Số cả năm là {value}, nhỏ hơn số 6 tháng đầu năm ({h1}) của chính đơn vị. "
+              "Số liệu cả năm là lũy kế, hãy kiểm tra lại."),
+    IssueType("value-outlier", "warning", "so sánh", "Giá trị bất thường",
+              "Giá trị {value} khác xa các đơn vị khác (trung vị {median}). Hãy kiểm tra lại."),
     # rounds (not about a file)
     IssueType("round-missing-unit", "warning", "kỳ báo cáo", "Đơn vị chưa báo cáo",
               "Đơn vị {unit} chưa gửi biểu {form} kỳ {period} (hạn {deadline})."),

@@ -12,7 +12,8 @@ from aggregator.validate.cells import Value
 @dataclass
 class FileReport:
     read: ReadResult
-    values: dict[str, Value] = field(default_factory=dict)
+    values: dict[str, Value] = field(default_factory=dict)  # entered cells and line-list tallies
+    items: list[dict[str, Value]] = field(default_factory=list)  # line-list rows
     issues: list[Issue] = field(default_factory=list)
 
     @property
@@ -26,3 +27,9 @@ class FileReport:
     @property
     def acceptable(self) -> bool:
         return self.read.identified and not self.errors
+
+    @property
+    def instance(self) -> str:
+        """What tells several files of one unit and period apart (DKT: the inspection date)."""
+        key = self.read.form.instance_key if self.read.form else None
+        return str(self.values.get(key) or "") if key else ""

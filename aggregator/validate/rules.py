@@ -52,7 +52,7 @@ def check_rules(
     found: dict[int, list[Issue]] = {}
     if frame.empty:
         return found
-    for rule in form.rules:
+    for rule in form.all_rules:
         present = frame[list(rule.codes)].notna().all(axis=1)
         left = frame[list(rule.left)].sum(axis=1)
         right = frame[list(rule.right)].sum(axis=1)

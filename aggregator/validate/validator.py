@@ -1,4 +1,5 @@
-"""Validate a batch of read files: identity against the plan, cells, then rules per form."""
+"""Validate a batch of read files: identity against the plan, cells, line lists, rules per form,
+then the judgment warnings across the batch and what the ledger already holds."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from aggregator.config import Config
 from aggregator.read import ReadResult
 from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.cells import check_cells
+from aggregator.validate.items import check_items
+from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.rules import check_rules
 
@@ -20,22 +23,28 @@ def _identity_issues(read: ReadResult, config: Config) -> list[Issue]:
     round_ = config.round_for(read.form.code, read.period)
     if round_ is None:
         return [make_issue("period-not-in-plan", form=read.form.code, period=read.period.label)]
-    if read.unit.level not in round_.submitters:
+    if round_.submitters and read.unit.level not in round_.submitters:
         return [make_issue("unit-not-expected", unit=f"{read.unit.code} – {read.unit.name}",
                            form=read.form.code, period=read.period.label)]
     return []
 
 
-def validate_batch(reads: list[ReadResult], config: Config) -> list[FileReport]:
+def validate_batch(reads: list[ReadResult], config: Config, history: History | None = None,
+                   level_of: dict[str, str] | None = None) -> list[FileReport]:
     reports = [FileReport(read=r, issues=list(r.issues)) for r in reads]
     by_form: dict[str, list[int]] = defaultdict(list)
     for pos, report in enumerate(reports):
         read = report.read
         report.issues.extend(_identity_issues(read, config))
-        if read.form is None or not read.cells:
+        if read.form is None:
             continue
-        report.values, cell_issues = check_cells(read.form, read.cells)
-        report.issues.extend(cell_issues)
+        if read.cells:
+            report.values, cell_issues = check_cells(read.form, read.cells)
+            report.issues.extend(cell_issues)
+        if read.form.line_list and read.items is not None:
+            report.items, tallies, item_issues = check_items(read.form, read.items, read.period)
+            report.values |= tallies
+            report.issues.extend(item_issues)
         by_form[read.form.code].append(pos)
 
     for positions in by_form.values():
@@ -47,4 +56,5 @@ def validate_batch(reads: list[ReadResult], config: Config) -> list[FileReport]:
         cells = [reports[p].read.cells for p in positions]
         for local, issues in check_rules(form, frame, cells).items():
             reports[positions[local]].issues.extend(issues)
+    judge(reports, history or History(), level_of or {})
     return reports

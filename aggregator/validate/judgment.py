@@ -1,0 +1,104 @@
+"""Warnings that need a person's judgment; they never reject a file.
+
+- value-below-h1: a cumulative annual count below the same unit's six-month value;
+- value-outlier: a value far from its peers (same form, period and unit level), by the modified
+  z-score of Iglewicz and Hoaglin, |0.6745 (x − median) / MAD| > 3.5, as DHIS2 flags outliers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from aggregator.periods import Period
+from aggregator.validate.catalog import Issue, make_issue
+from aggregator.validate.report import FileReport
+
+Z_LIMIT = 3.5
+MIN_PEERS = 8
+
+
+@dataclass(frozen=True)
+class History:
+    """What the ledger already holds, handed in by the caller (validation never reads the ledger).
+
+    values: (form, period code) → DataFrame indexed by unit code, one column per numeric code, of the
+    versions in force.
+    """
+
+    values: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+
+    def frame(self, form: str, period: str) -> pd.DataFrame:
+        return self.values.get((form, period), pd.DataFrame())
+
+
+def _num(v: float) -> str:
+    return f"{v:,.0f}".replace(",", ".") if float(v).is_integer() else f"{v:.1f}".replace(".", ",")
+
+
+def _batch_frame(reports: list[FileReport], form: str, period: str) -> pd.DataFrame:
+    rows = {r.read.unit.code: r.values for r in reports
+            if r.acceptable and r.read.form.code == form and r.read.period.code == period}
+    return pd.DataFrame.from_dict(rows, orient="index") if rows else pd.DataFrame()
+
+
+def below_h1(reports: list[FileReport], history: History) -> None:
+    for report in reports:
+        read = report.read
+        if not (report.acceptable and read.form.compare_with_h1 and read.period.kind == "Y"):
+            continue
+        h1 = Period(read.period.year, "H1").code
+        earlier = _batch_frame(reports, read.form.code, h1)
+        if read.unit.code not in earlier.index:
+            earlier = history.frame(read.form.code, h1)
+        if read.unit.code not in earlier.index:
+            continue
+        before = earlier.loc[read.unit.code]
+        for ind in read.form.cells:
+            if ind.type != "count" or ind.stock or ind.code not in before.index:
+                continue
+            now, then = report.values.get(ind.code), before[ind.code]
+            if now is not None and pd.notna(then) and now < then:
+                cell = read.cells[ind.code]
+                report.issues.append(make_issue(
+                    "value-below-h1", sheet=cell.sheet, cell=cell.cell, indicator=ind.code,
+                    indicator_label=ind.label, value=_num(now), h1=_num(then)))
+
+
+def outliers(reports: list[FileReport], history: History, level_of: dict[str, str]) -> None:
+    keys = {(r.read.form.code, r.read.period.code) for r in reports if r.acceptable}
+    for form_code, period in keys:
+        mine = [r for r in reports if r.acceptable and r.read.form.code == form_code
+                and r.read.period.code == period]
+        form = mine[0].read.form
+        codes = [i.code for i in form.cells if i.type == "count"]
+        batch = _batch_frame(reports, form_code, period)
+        peers = pd.concat([history.frame(form_code, period).drop(batch.index, errors="ignore"),
+                           batch]).reindex(columns=codes).astype(float)
+        if peers.empty:
+            continue
+        peers["_level"] = [level_of.get(u, "") for u in peers.index]
+        for level, group in peers.groupby("_level"):
+            values = group[codes]
+            if len(values) < MIN_PEERS:
+                continue
+            median = values.median()
+            mad = (values - median).abs().median()
+            z = 0.6745 * (values - median) / mad.where(mad > 0)
+            flagged = z.abs() > Z_LIMIT
+            for report in mine:
+                unit = report.read.unit.code
+                if unit not in flagged.index:
+                    continue
+                for code in flagged.columns[flagged.loc[unit].to_numpy()]:
+                    cell = report.read.cells[code]
+                    report.issues.append(make_issue(
+                        "value-outlier", sheet=cell.sheet, cell=cell.cell, indicator=code,
+                        indicator_label=form.by_code[code].label, value=_num(values.loc[unit, code]),
+                        median=_num(median[code])))
+
+
+def judge(reports: list[FileReport], history: History, level_of: dict[str, str]) -> None:
+    below_h1(reports, history)
+    outliers(reports, history, level_of)
