@@ -17,6 +17,7 @@ from aggregator.forms import FormRegistry
 from aggregator.intake import Incoming, release, safe_part, scan_inbox, sha256_of, store, write_note
 from aggregator.ledger import Ledger, NewSubmission
 from aggregator.read import read_file
+from aggregator.render.feedback import write_feedback
 from aggregator.render.form_template import write_form_template
 from aggregator.render.ktcv_report import ktcv_context
 from aggregator.render.summary import write_summary
@@ -84,7 +85,8 @@ def _late(report: FileReport, config: Config, received: date) -> bool | None:
 
 
 def _outcome(report: FileReport, name: str, sha: str, status: str, late: bool | None,
-             stored: Path | None = None, note: Path | None = None) -> FileOutcome:
+             stored: Path | None = None, note: Path | None = None,
+             feedback: Path | None = None) -> FileOutcome:
     read = report.read
     return FileOutcome(
         name=name, sha256=sha, status=status,
@@ -92,6 +94,7 @@ def _outcome(report: FileReport, name: str, sha: str, status: str, late: bool | 
         form=read.form.code if read.form else None,
         period=read.period.code if read.period else None,
         late=late, errors=report.errors, warnings=report.warnings, stored=stored, note=note,
+        feedback=feedback,
     )
 
 
@@ -134,6 +137,13 @@ def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None)
         lines += ["", f"Báo cáo đã tiếp nhận trước đó ({in_force}) vẫn được sử dụng để tổng hợp."]
     lines += ["", "Đề nghị đơn vị sửa các lỗi trên và gửi lại tệp báo cáo."]
     return "\n".join(lines) + "\n"
+
+
+def _feedback_intro(incoming: Incoming, report: FileReport) -> list[str]:
+    verdict = ("Tệp CHƯA ĐƯỢC TIẾP NHẬN: hãy sửa các ô tô đỏ (xem ghi chú tại từng ô) rồi gửi lại "
+               "chính tệp này." if report.errors else
+               "Tệp đã được tiếp nhận; các ô tô vàng cần đơn vị xem lại (không bắt buộc sửa).")
+    return [f"PHẢN HỒI VỀ TỆP “{incoming.relative}”", verdict]
 
 
 def _in_force_name(ledger: Ledger, report: FileReport) -> str | None:
@@ -205,6 +215,13 @@ def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome
         else:
             stored, status = store(item, ws.rejected), "rejected"
             note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
+        feedback = None
+        if report.issues and report.read.form is not None:
+            feedback = write_feedback(
+                stored, report.issues,
+                ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else "khong-ro-don-vi")
+                / f"{Path(item.relative).stem}-phan-hoi.xlsx",
+                _feedback_intro(item, report))
         values = {code: (value, *_position(read.cells.get(code)))
                   for code, value in report.values.items()}
         ledger.record(run_id, NewSubmission(
@@ -213,7 +230,8 @@ def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome
             read.period.code if read.period else None, values, report.issues,
             instance=report.instance, items=report.items))
         release(item)
-        outcomes.append(_outcome(report, item.relative, item.sha256, status, late, stored, note))
+        outcomes.append(_outcome(report, item.relative, item.sha256, status, late, stored, note,
+                                 feedback))
     return outcomes, recovered
 
 

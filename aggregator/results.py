@@ -33,6 +33,7 @@ class FileOutcome:
     warnings: list[Issue]
     stored: Path | None = None
     note: Path | None = None
+    feedback: Path | None = None  # the unit's workbook annotated with its issues
 
     def to_dict(self) -> dict:
         return {
@@ -46,6 +47,7 @@ class FileOutcome:
             "errors": [_issue_dict(i) for i in self.errors],
             "warnings": [_issue_dict(i) for i in self.warnings],
             "stored": str(self.stored) if self.stored else None,
+            "feedback": str(self.feedback) if self.feedback else None,
         }
 
 

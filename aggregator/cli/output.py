@@ -52,7 +52,9 @@ def print_issues(out: Console, files: list[FileOutcome]) -> None:
         for issue in f.warnings:
             out.print(f"  [yellow]Cảnh báo[/] [{issue.code}] {issue.message}")
         if f.note:
-            out.print(f"  Phản hồi cho đơn vị: {f.note}")
+            out.print(f"  Giải thích: {f.note}")
+        if f.feedback:
+            out.print(f"  Bản phản hồi (tô màu, ghi chú từng ô): {f.feedback}")
 
 
 FULL_LIST_UP_TO = 15

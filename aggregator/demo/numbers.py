@@ -102,3 +102,92 @@ def ktcv_year(seed: str, size: int) -> tuple[dict[str, object], dict[str, object
         "18": rng.choice(PROPOSALS),
     }
     return h1 | texts, year | texts
+
+
+CCHC_AREAS = ["2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7"]
+
+
+def cchc_year(seed: str, size: int) -> dict[str, object]:
+    rng = random.Random(seed)
+    v: dict[str, object] = {"1": rng.randint(4, 15) + 5 * size}
+    totals = {"KH": 0, "HT": 0, "DTH": 0, "CTH": 0}
+    for area in CCHC_AREAS:
+        planned = rng.randint(2, 8) + 2 * size
+        done = rng.randint(planned // 2, planned)
+        doing = rng.randint(0, planned - done)
+        for key, n in (("KH", planned), ("HT", done), ("DTH", doing), ("CTH", planned - done - doing)):
+            v[f"{area}.{key}"] = n
+            totals[key] += n
+    for key, n in totals.items():
+        v[f"2.{key}"] = n
+    v["3"] = rng.randint(1, 4) + 2 * size
+    v["3.1"] = v["3"] + rng.randint(0, 6) * (1 + size)
+    v["4"] = rng.randint(0, 12)
+    v["4.1"] = rng.randint(0, v["4"])
+    v["5"] = rng.randint(60, 250) + 150 * size
+    v["5.1"] = int(v["5"] * rng.uniform(0.3, 0.6))
+    v["5.2"] = int((v["5"] - v["5.1"]) * rng.uniform(0.2, 0.6))
+    v["6"] = rng.randint(0, 15)
+    v["7"] = round(rng.uniform(45, 98), 1)
+    v["8"] = round(rng.uniform(85, 99.5), 1)
+    v["9"] = round(rng.uniform(90, 100), 1)
+    v["10"] = round(rng.uniform(72, 93), 2)
+    v["11"] = rng.choice(STRENGTHS)
+    v["12"] = rng.choice(SHORTCOMINGS)
+    v["13"] = rng.choice(PRACTICES) if rng.random() < 0.5 else ""
+    v["14"] = rng.choice(PROPOSALS)
+    return v
+
+
+REMEDIES = [
+    ("Chậm cập nhật hồ sơ lên Cổng dịch vụ công", "Giao Văn phòng cập nhật hằng ngày"),
+    ("Chưa niêm yết đầy đủ TTHC tại Bộ phận Một cửa", "Rà soát, niêm yết bổ sung"),
+    ("Một số công chức đi muộn, về sớm", "Kiểm điểm, nhắc nhở; lắp máy chấm công"),
+    ("Chưa ban hành phiếu xin lỗi với hồ sơ quá hạn", "Ban hành phiếu xin lỗi, hẹn lại ngày trả"),
+    ("Sổ theo dõi hồ sơ ghi chép chưa đầy đủ", "Chuẩn hóa sổ theo dõi theo mẫu"),
+]
+KPKN_RESULTS = ["Đã khắc phục", "Đã khắc phục", "Đang khắc phục", "Chưa khắc phục"]
+
+
+def kpkn_items(seed: str) -> list[dict[str, object]]:
+    from datetime import date
+
+    rng = random.Random(seed)
+    items = []
+    for n in range(1, rng.randint(0, 5) + 1):
+        issue, remedy = rng.choice(REMEDIES)
+        result = rng.choice(KPKN_RESULTS)
+        item: dict[str, object] = {
+            "STT": n,
+            "SO_NGAY": f"{rng.randint(10, 300)}/TB-ĐKT ngày {rng.randint(1, 28):02d}/0{rng.randint(3, 9)}/2024",
+            "NOI_DUNG": issue,
+            "BIEN_PHAP": remedy,
+            "KET_QUA": result,
+        }
+        if result == "Đã khắc phục":
+            item["NGAY_HT"] = date(2024, rng.randint(6, 11), rng.randint(1, 28))
+        items.append(item)
+    return items
+
+
+DKT_RESULTS = ["Đạt", "Đạt", "Đạt", "Đạt", "Chưa đạt", "Không kiểm tra"]
+
+
+def dkt_visit(seed: str, day) -> dict[str, object]:
+    rng = random.Random(seed)
+    v: dict[str, object] = {
+        "1": day,
+        "2": rng.choice(["Theo kế hoạch", "Theo kế hoạch", "Đột xuất"]),
+        "3": rng.choice(["Công vụ", "CCHC", "Cả hai"]),
+        "4": "Đồng chí Phó Giám đốc Sở Nội vụ",
+    }
+    findings = 0
+    for r in range(1, 12):
+        result = rng.choice(DKT_RESULTS)
+        v[f"5.{r}.KQ"] = result
+        v[f"5.{r}.SVP"] = rng.randint(1, 3) if result == "Chưa đạt" else 0
+        findings += v[f"5.{r}.SVP"]
+    v["6"] = ("Đơn vị chấp hành tốt kỷ luật, kỷ cương hành chính." if findings == 0 else
+              f"Đơn vị còn {findings} vi phạm cần khắc phục.")
+    v["7"] = "Khắc phục các tồn tại, báo cáo kết quả về Sở Nội vụ." if findings else ""
+    return v

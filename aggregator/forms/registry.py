@@ -11,9 +11,12 @@ from aggregator.forms.models import FormSpec, FormSpecError
 from aggregator.settings import shipped_templates_dir
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
+
+
 def load_form(path: Path) -> FormSpec:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         return FormSpec.model_validate(data)
     except (yaml.YAMLError, ValidationError, OSError) as exc:
         raise FormSpecError(f"form definition {path}: {exc}") from exc

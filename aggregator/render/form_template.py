@@ -234,6 +234,8 @@ def write_form_template(
                                       "error_title": "Kỳ báo cáo",
                                       "error_message": "Chọn một kỳ trong danh sách."})
     info.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    info.set_paper(9)
+    info.fit_to_pages(1, 0)
     info.activate()
 
     # Data sheet ------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 - value-below-h1: a cumulative annual count below the same unit's six-month value;
 - value-outlier: a value far from its peers (same form, period and unit level), by the modified
-  z-score of Iglewicz and Hoaglin, |0.6745 (x − median) / MAD| > 3.5, as DHIS2 flags outliers.
+  z-score of Iglewicz and Hoaglin, |0.6745 (x − median) / MAD| > Z_LIMIT (DHIS2's outlier method),
+  and — so that small counts do not cry wolf — at least MIN_GAP away from the median and three
+  times above or below it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from aggregator.periods import Period
 from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.report import FileReport
 
-Z_LIMIT = 3.5
+Z_LIMIT = 5.0
 MIN_PEERS = 8
+MIN_GAP = 10
+FOLD = 3.0
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,9 @@ def outliers(reports: list[FileReport], history: History, level_of: dict[str, st
             median = values.median()
             mad = (values - median).abs().median()
             z = 0.6745 * (values - median) / mad.where(mad > 0)
-            flagged = z.abs() > Z_LIMIT
+            far = ((values - median).abs() >= MIN_GAP) & (
+                (values >= FOLD * median) | (values * FOLD <= median))
+            flagged = (z.abs() > Z_LIMIT) & far
             for report in mine:
                 unit = report.read.unit.code
                 if unit not in flagged.index:

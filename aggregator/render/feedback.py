@@ -1,0 +1,81 @@
+"""The feedback copy for a unit: its own workbook with each offending cell highlighted and an Excel
+comment carrying the message, plus a first sheet listing every issue. The unit fixes that copy and
+sends it back. Formats openpyxl cannot edit (.xls, .xlsb, .ods) are rebuilt as .xlsx from their values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from aggregator.read.workbook import open_workbook
+from aggregator.validate.catalog import Issue
+from aggregator.xlsx_safe import load_workbook
+
+LIST_SHEET = "Lỗi cần sửa"
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+AUTHOR = "Sở Nội vụ"
+
+
+def _rebuilt(original: Path) -> Workbook:
+    book = open_workbook(original)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in book.sheets:
+        ws = wb.create_sheet(sheet.name[:31])
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value not in ("", None):
+                    cell = ws.cell(r, c)
+                    cell.value = value
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type = "s"  # a unit's text never becomes a formula
+        ws.sheet_state = "visible" if sheet.visible else "hidden"
+    return wb
+
+
+def write_feedback(original: Path, issues: list[Issue], out: Path, intro: list[str]) -> Path:
+    """Write the annotated copy to `out` (its suffix is adjusted to what is written)."""
+    suffix = original.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        wb = load_workbook(original, keep_vba=suffix == ".xlsm")
+        out = out.with_suffix(suffix)
+    else:
+        wb = _rebuilt(original)
+        out = out.with_suffix(".xlsx")
+    for issue in issues:
+        if not (issue.sheet and issue.cell and issue.sheet in wb.sheetnames):
+            continue
+        cell = wb[issue.sheet][issue.cell]
+        cell.fill = ERROR_FILL if issue.severity == "error" else WARNING_FILL
+        note = f"[{'Lỗi' if issue.severity == 'error' else 'Cảnh báo'}] {issue.message}"
+        if cell.comment is not None:
+            note = cell.comment.text + "\n" + note
+        cell.comment = Comment(note, AUTHOR, width=320, height=140)
+
+    listing = wb.create_sheet(LIST_SHEET, 0)
+    bold = Font(bold=True, name="Times New Roman")
+    for r, line in enumerate(intro, start=1):
+        listing.cell(r, 1, line).font = bold if r == 1 else Font(name="Times New Roman")
+    head = len(intro) + 2
+    for c, name in enumerate(["STT", "Mức độ", "Sheet", "Ô", "Chỉ tiêu", "Nội dung"], start=1):
+        listing.cell(head, c, name).font = bold
+    for n, issue in enumerate(issues, start=1):
+        row = [n, "Lỗi" if issue.severity == "error" else "Cảnh báo", issue.sheet or "",
+               issue.cell or "", issue.indicator or "", issue.message]
+        for c, value in enumerate(row, start=1):
+            cell = listing.cell(head + n, c, value)
+            cell.data_type = "n" if c == 1 else "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in zip("ABCDEF", (6, 10, 16, 8, 10, 100)):
+        listing.column_dimensions[col].width = width
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == LIST_SHEET
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
