@@ -5,8 +5,8 @@ intake → read → validate → ledger → consolidate → render. The CLI only
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -14,7 +14,18 @@ from filelock import FileLock, Timeout
 from aggregator.config import Config, RoundConfig, load_config
 from aggregator.consolidate import RoundResult, consolidate_round
 from aggregator.forms import FormRegistry
-from aggregator.intake import Incoming, release, safe_part, scan_inbox, sha256_of, store, write_note
+from aggregator.faults import checkpoint
+from aggregator.intake import (
+    Incoming,
+    Scan,
+    release,
+    safe_part,
+    scan_inbox,
+    sha256_of,
+    store,
+    sync_barrier,
+    write_note,
+)
 from aggregator.ledger import Ledger, NewSubmission
 from aggregator.read import read_file
 from aggregator.render.feedback import write_feedback
@@ -101,7 +112,7 @@ def _outcome(report: FileReport, name: str, sha: str, status: str, late: bool | 
 def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     """Validate files without ingesting them: nothing is copied, moved or recorded."""
     ctx = open_context(root)
-    reads = [read_file(f, ctx.forms, ctx.units) for f in files]
+    reads = [read_file(f, ctx.forms, ctx.units, ctx.config.limits) for f in files]
     outcomes = []
     history = History()
     if ctx.workspace.ledger.exists():
@@ -178,45 +189,62 @@ def _history(ledger: Ledger, config: Config) -> History:
     return History(frames)
 
 
-def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome], int]:
-    ws = ctx.workspace
-    incoming = scan_inbox(ws.inbox)
-    fresh: list[Incoming] = []
-    outcomes: list[FileOutcome] = []
-    recovered = 0
+@dataclass
+class _Planned:
+    """One file of the batch, between reading it and letting it leave the inbox."""
+
+    item: Incoming
+    submission: NewSubmission
+    outcome: FileOutcome
+
+
+def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming], list[_Planned],
+                                                                     list[int]]:
+    """Split the scan into fresh files, exact duplicates to keep, and files a killed run had
+    already recorded (their submission ids: only the release is left to do)."""
+    fresh, duplicates, recovered = [], [], []
     seen_now: set[str] = set()
-    for item in incoming:
+    for item in scan.files:
         known = ledger.find_sha(item.sha256)
-        if any(row["inbox_path"] == item.relative and Path(row["stored_path"]).exists()
-               for row in known):
-            release(item)  # a previous run stopped after recording this file: finish its job
-            recovered += 1
+        unfinished = [r for r in known if r["inbox_path"] == item.relative
+                      and r["released_at"] is None and Path(r["stored_path"]).exists()]
+        if unfinished:
+            recovered.append((item, unfinished[0]["id"]))
         elif known or item.sha256 in seen_now:
-            stored = store(item, ws.archive / "trung-lap")
-            ledger.record(run_id, NewSubmission(
-                item.sha256, item.path.name, item.relative, str(stored), item.received_at,
-                "duplicate", None, None, None, {}, []))
-            outcomes.append(FileOutcome(item.relative, item.sha256, "duplicate", None, None, None,
-                                        None, [], [], stored))
-            release(item)
+            stored = store(item, ctx.workspace.archive / "trung-lap")
+            sub = NewSubmission(item.sha256, item.path.name, item.relative, str(stored),
+                                item.received_at, "duplicate", None, None, None, {}, [])
+            duplicates.append(_Planned(item, sub, FileOutcome(
+                item.relative, item.sha256, "duplicate", None, None, None, None, [], [], stored)))
         else:
             seen_now.add(item.sha256)
             fresh.append(item)
+    return fresh, duplicates, recovered
 
-    reads = [read_file(item.path, ctx.forms, ctx.units) for item in fresh]
+
+def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: datetime
+                ) -> list[_Planned]:
+    ws = ctx.workspace
+    limits = ctx.config.limits
+    reads = [read_file(item.path, ctx.forms, ctx.units, limits) for item in fresh]
     reports = validate_batch(reads, ctx.config, _history(ledger, ctx.config), _levels(ctx))
+    planned = []
     for item, report in zip(fresh, reports):
+        checkpoint("before-copy")
+        if ctx.config.received_time == "arrival":
+            item = replace(item, received_at=now)
         read = report.read
         late = _late(report, ctx.config, item.received_at.date())
         note = None
         if report.acceptable:
-            folder = (ws.archive / read.form.code / read.period.code / safe_part(read.unit.code))
+            folder = ws.archive / read.form.code / read.period.code / safe_part(read.unit.code)
             stored, status = store(item, folder), "accepted"
         else:
             stored, status = store(item, ws.rejected), "rejected"
             note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
+        checkpoint("after-copy")
         feedback = None
-        if report.issues and report.read.form is not None:
+        if report.issues and read.form is not None:
             feedback = write_feedback(
                 stored, report.issues,
                 ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else "khong-ro-don-vi")
@@ -224,15 +252,38 @@ def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome
                 _feedback_intro(item, report))
         values = {code: (value, *_position(read.cells.get(code)))
                   for code, value in report.values.items()}
-        ledger.record(run_id, NewSubmission(
+        sub = NewSubmission(
             item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
             read.unit.code if read.unit else None, read.form.code if read.form else None,
             read.period.code if read.period else None, values, report.issues,
-            instance=report.instance, items=report.items))
-        release(item)
-        outcomes.append(_outcome(report, item.relative, item.sha256, status, late, stored, note,
-                                 feedback))
-    return outcomes, recovered
+            instance=report.instance, items=report.items)
+        planned.append(_Planned(item, sub, _outcome(report, item.relative, item.sha256, status,
+                                                    late, stored, note, feedback)))
+    return planned
+
+
+def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome], int, list[str]]:
+    """Keep every new file: copy and verify → one sync barrier → one ledger transaction → release.
+
+    A run killed anywhere leaves each file either still in the inbox (and the next run redoes it:
+    copies are idempotent, the ledger transaction all-or-nothing) or recorded and archived (and the
+    next run only finishes releasing it).
+    """
+    scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds)
+    fresh, duplicates, recovered = _plan_known(ctx, ledger, scan)
+    planned = duplicates + _plan_fresh(ctx, ledger, fresh, datetime.now().replace(microsecond=0))
+    sync_barrier([Path(p.submission.stored_path) for p in planned])
+    ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
+    done = []
+    for sid, (item, _) in zip(ids, [(p.item, None) for p in planned]):
+        checkpoint("before-release")
+        if release(item):
+            done.append(sid)
+    for item, sid in recovered:
+        if release(item):
+            done.append(sid)
+    ledger.mark_released(done)
+    return [p.outcome for p in planned], len(recovered), scan.unsettled
 
 
 def _consolidate(ctx: Context, ledger: Ledger, round_: RoundConfig, as_of: date) -> RoundResult:
@@ -304,7 +355,7 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
     try:
         with Ledger(ws.ledger) as ledger:
             run_id = ledger.start_run(as_of.isoformat())
-            files, recovered = _ingest(ctx, ledger, run_id)
+            files, recovered, unsettled = _ingest(ctx, ledger, run_id)
             rounds = _rounds(ctx, ledger, as_of, render=True)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
@@ -312,7 +363,7 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
                               sum(f.status == "duplicate" for f in files))
     finally:
         lock.release()
-    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered)
+    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled)
 
 
 def status(root: Path, as_of: date | None = None) -> RunResult:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aggregator import settings
 from aggregator.periods import Period, parse_period
+from aggregator.read.guard import Limits
 
 
 class ConfigError(ValueError):
@@ -84,9 +85,21 @@ class Config(BaseModel):
     archive_code: str = "VT, CCHC"
     signer: Signer = Signer()
     units_file: Path | None = None
+    # Intake safety (see aggregator/read/guard.py).
+    max_file_mb: int = Field(default=50, ge=1)
+    max_unzipped_mb: int = Field(default=300, ge=1)
+    settle_seconds: float = Field(default=1.0, ge=0)  # a file still changing this long is skipped
+    # "mtime": received = when the unit last saved the file (kept through e-mail and USB copies);
+    # "arrival": received = when a run first saw it in the inbox.
+    received_time: Literal["mtime", "arrival"] = "mtime"
     rounds: tuple[RoundConfig, ...] = Field(
         default_factory=lambda: tuple(RoundConfig.model_validate(r) for r in settings.DEFAULT_ROUNDS)
     )
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_file_bytes=self.max_file_mb * 1024 * 1024,
+                      max_unzipped_bytes=self.max_unzipped_mb * 1024 * 1024)
 
     def round_for(self, form: str, period: Period) -> RoundConfig | None:
         for r in self.rounds:

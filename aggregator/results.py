@@ -99,7 +99,8 @@ class RunResult:
     as_of: str
     files: list[FileOutcome]
     rounds: list[RoundOutcome]
-    recovered: int = 0
+    recovered: int = 0  # files a killed run had recorded; this run finished releasing them
+    unsettled: list[str] = field(default_factory=list)  # still being written: left for next run
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -115,4 +116,5 @@ class RunResult:
             "files": [f.to_dict() for f in self.files],
             "rounds": [r.to_dict() for r in self.rounds],
             "recovered": self.recovered,
+            "unsettled": self.unsettled,
         }

@@ -78,6 +78,9 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
         print_issues(out, [f for f in result.files if f.status in ("rejected", "invalid")])
     elif title:
         out.print(f"{title}: không có tệp mới trong inbox.")
+    if result.unsettled:
+        out.print(f"[yellow]{len(result.unsettled)} tệp đang được ghi dở, để lại lần chạy sau:[/] "
+                  + ", ".join(result.unsettled))
     if result.recovered:
         out.print(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
     year, month, day = result.as_of.split("-")

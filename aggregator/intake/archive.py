@@ -24,21 +24,33 @@ def safe_part(text: str) -> str:
 def store(incoming: Incoming, folder: Path) -> Path:
     """Copy the original into `folder` as '<sha12>-<name>'; the hash prefix makes names never collide.
 
-    Idempotent: a copy already there with the same hash (from an interrupted run) is reused.
+    Idempotent: a copy already there with the same hash (from an interrupted run) is reused. The copy
+    is verified by hash; durability comes from one `sync_barrier` per batch, before the ledger says
+    the file is kept and before the original leaves the inbox.
     """
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{incoming.sha256[:12]}-{safe_part(incoming.path.name)}"
     if target.exists() and sha256_of(target) == incoming.sha256:
         return target
-    tmp = target.with_name(target.name + ".partial")
+    tmp = target.with_name("." + target.name + ".partial")
     shutil.copy2(incoming.path, tmp)
-    with tmp.open("rb") as f:
-        os.fsync(f.fileno())
     if sha256_of(tmp) != incoming.sha256:
         tmp.unlink(missing_ok=True)
         raise ArchiveError(f"bản sao của {incoming.relative} không khớp mã băm")
     os.replace(tmp, target)
     return target
+
+
+def sync_barrier(paths: list[Path]) -> None:
+    """Make every copy of the batch durable at once (one barrier per batch, not one per file)."""
+    if not paths:
+        return
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:  # Windows has no global sync: flush each copy
+        with path.open("rb+") as f:
+            os.fsync(f.fileno())
 
 
 def write_note(stored: Path, text: str) -> Path:
@@ -48,7 +60,12 @@ def write_note(stored: Path, text: str) -> Path:
     return note
 
 
-def release(incoming: Incoming) -> None:
-    """Remove the original from the inbox, once it is archived, verified and in the ledger."""
+def release(incoming: Incoming) -> bool:
+    """Remove the original from the inbox, once it is archived, verified and in the ledger.
+
+    A file replaced in the meantime (other bytes under the same name) stays for the next run.
+    """
     if incoming.path.exists() and sha256_of(incoming.path) == incoming.sha256:
         incoming.path.unlink()
+        return True
+    return False

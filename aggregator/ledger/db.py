@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -80,35 +81,54 @@ class Ledger:
         ).fetchall()
 
     def record(self, run_id: int, sub: NewSubmission) -> int:
-        """Insert one submission with its values and issues, and settle which version is in force."""
-        now = datetime.now().isoformat(timespec="seconds")
+        return self.record_many(run_id, [sub])[0]
+
+    def record_many(self, run_id: int, subs: list[NewSubmission],
+                    checkpoint: Callable[[str], None] = lambda name: None) -> list[int]:
+        """Insert a batch of submissions in one transaction, settling which versions are in force.
+
+        All or nothing: a run killed inside leaves the ledger as it was before the batch.
+        """
+        ids = []
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            cur = self.conn.execute(
-                "INSERT INTO submissions (run_id, sha256, original_name, inbox_path, stored_path,"
-                " received_at, processed_at, unit, form, period, status, instance)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
-                 sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form, sub.period,
-                 sub.status, sub.instance),
-            )
-            sid = int(cur.lastrowid)
-            self.conn.executemany(
-                "INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)",
-                [(sid, code, *_split(value), sheet, cell)
-                 for code, (value, sheet, cell) in sub.values.items()],
-            )
-            self.conn.executemany(
-                "INSERT INTO submission_items VALUES (?, ?, ?, ?, ?)",
-                [(sid, n, key, *_split(value))
-                 for n, item in enumerate(sub.items, start=1) for key, value in item.items()],
-            )
-            self.conn.executemany(
-                "INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message) for i in sub.issues],
-            )
-            if sub.status == "accepted":
-                self._settle_in_force(sid, sub)
+            for sub in subs:
+                ids.append(self._insert(run_id, sub))
+                checkpoint("mid-ledger")
+        return ids
+
+    def mark_released(self, ids: list[int]) -> None:
+        now = datetime.now().isoformat(timespec="seconds")
+        self.conn.executemany("UPDATE submissions SET released_at = ? WHERE id = ?",
+                              [(now, i) for i in ids])
+
+    def _insert(self, run_id: int, sub: NewSubmission) -> int:
+        now = datetime.now().isoformat(timespec="seconds")
+        cur = self.conn.execute(
+            "INSERT INTO submissions (run_id, sha256, original_name, inbox_path, stored_path,"
+            " received_at, processed_at, unit, form, period, status, instance)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
+             sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form, sub.period,
+             sub.status, sub.instance),
+        )
+        sid = int(cur.lastrowid)
+        self.conn.executemany(
+            "INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)",
+            [(sid, code, *_split(value), sheet, cell)
+             for code, (value, sheet, cell) in sub.values.items()],
+        )
+        self.conn.executemany(
+            "INSERT INTO submission_items VALUES (?, ?, ?, ?, ?)",
+            [(sid, n, key, *_split(value))
+             for n, item in enumerate(sub.items, start=1) for key, value in item.items()],
+        )
+        self.conn.executemany(
+            "INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message) for i in sub.issues],
+        )
+        if sub.status == "accepted":
+            self._settle_in_force(sid, sub)
         return sid
 
     def _settle_in_force(self, sid: int, sub: NewSubmission) -> None:

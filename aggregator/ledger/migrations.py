@@ -73,6 +73,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "003_released_at",
+        """
+        ALTER TABLE submissions ADD COLUMN released_at TEXT;
+        """,
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aggregator.forms import FormRegistry, FormSpec
 from aggregator.periods import Period, parse_period
+from aggregator.read.guard import Limits, inspect
 from aggregator.read.layout import (
     Item,
     Located,
@@ -150,12 +151,18 @@ def read_book(book: RawWorkbook, path: Path, forms: FormRegistry, units: UnitReg
     return result
 
 
-def read_file(path: Path, forms: FormRegistry, units: UnitRegistry) -> ReadResult:
+def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
+              limits: Limits = Limits()) -> ReadResult:
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return ReadResult(path=path, issues=[
             make_issue("file-format-unsupported", suffix=path.suffix or "(không có)")])
+    if refused := inspect(path, limits):
+        return ReadResult(path=path, issues=[refused])
     try:
         book = open_workbook(path)
     except WorkbookUnreadable as exc:
-        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
+        reason = str(exc)
+        if any(word in reason.lower() for word in ("password", "encrypt")):
+            return ReadResult(path=path, issues=[make_issue("file-encrypted")])
+        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=reason)])
     return read_book(book, path, forms, units)

@@ -45,6 +45,23 @@ _TYPES = [
               "Không mở được tệp ({reason}). Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi gửi lại."),
     IssueType("file-format-unsupported", "error", "tệp", "Định dạng tệp không được hỗ trợ",
               "Tệp có đuôi “{suffix}” không phải bảng tính. Hãy gửi tệp .xlsx, .xls hoặc .ods."),
+    IssueType("file-empty", "error", "tệp", "Tệp rỗng",
+              "Tệp không có nội dung (0 byte). Hãy lưu lại báo cáo rồi gửi lại tệp."),
+    IssueType("file-too-large", "error", "tệp", "Tệp quá lớn",
+              "Tệp nặng {size} MB, vượt giới hạn {limit} MB nên không được mở. Hãy xóa các sheet, "
+              "hình ảnh không cần thiết rồi gửi lại."),
+    IssueType("file-wrong-type", "error", "tệp", "Nội dung không đúng loại tệp",
+              "Tệp có đuôi “{suffix}” nhưng nội dung không phải bảng tính loại đó (có thể đã đổi tên "
+              "tệp). Hãy mở bằng Excel và dùng “Lưu thành” (Save As) dạng .xlsx."),
+    IssueType("file-encrypted", "error", "tệp", "Tệp có mật khẩu",
+              "Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (File → Info → Protect "
+              "Workbook) rồi gửi lại."),
+    IssueType("file-zip-bomb", "error", "tệp", "Tệp nén bất thường",
+              "Tệp khi giải nén lên tới {size} MB, bất thường với một biểu báo cáo nên không được mở. "
+              "Hãy lưu lại biểu từ biểu mẫu gốc."),
+    IssueType("file-unsafe-xml", "error", "tệp", "Tệp chứa cấu trúc không an toàn",
+              "Phần “{part}” của tệp chứa khai báo XML không an toàn nên không được mở. Hãy lưu lại "
+              "biểu từ biểu mẫu gốc bằng Excel."),
     # identification
     IssueType("form-unknown", "error", "nhận diện", "Không nhận diện được biểu mẫu",
               "Không nhận diện được biểu mẫu. Hãy dùng đúng biểu mẫu do Sở Nội vụ phát hành."),

@@ -1,0 +1,23 @@
+"""Named checkpoints where the fault-injection tests can kill a run (SIGKILL, as a power cut would).
+
+`AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process the n-th time it reaches that checkpoint. With
+the variable unset — always, outside the tests — a checkpoint is a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+
+_SPEC = os.environ.get("AGGREGATOR_FAULT", "")
+_NAME, _, _NTH = _SPEC.partition(":")
+_seen: Counter[str] = Counter()
+
+
+def checkpoint(name: str) -> None:
+    if not _SPEC or name != _NAME:
+        return
+    _seen[name] += 1
+    if _seen[name] == int(_NTH or 1):
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
