@@ -34,8 +34,8 @@ from aggregator.render.ktcv_report import ktcv_context
 from aggregator.render.summary import write_summary
 from aggregator.render.vn import vn_short_date
 from aggregator.render.word import render_docx
-from aggregator.results import FileOutcome, RoundOutcome, RunResult
-from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
+from aggregator.results import FileOutcome, HistoryEntry, RoundOutcome, RunResult, UnitRow
+from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry, UnitsError
 from aggregator.validate.judgment import History
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_batch
@@ -312,6 +312,9 @@ def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
         totals=result.totals,
         derived=result.derived,
         outputs=outputs,
+        units=[UnitRow(s.unit.code, s.unit.name, s.status,
+                       s.received_at.isoformat(timespec="minutes") if s.received_at else None, s.file)
+               for s in result.statuses],
     )
 
 
@@ -326,9 +329,13 @@ def _render(ctx: Context, result: RoundResult, report_date: date) -> list[Path]:
     return outputs
 
 
-def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool) -> list[RoundOutcome]:
+def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
+            only: tuple[str | None, str | None] = (None, None)) -> list[RoundOutcome]:
     out = []
+    form, period = only
     for round_ in ctx.config.rounds:
+        if (form and round_.form != form.upper()) or (period and round_.parsed_period.code != period):
+            continue
         result = _consolidate(ctx, ledger, round_, as_of)
         out.append(_round_outcome(result, _render(ctx, result, as_of) if render else []))
     return out
@@ -366,15 +373,36 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
     return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled)
 
 
-def status(root: Path, as_of: date | None = None) -> RunResult:
+def _read_ledger(ctx: Context) -> Ledger:
+    """The workspace ledger, or an empty one in memory when nothing was ever run here."""
+    return Ledger(ctx.workspace.ledger if ctx.workspace.ledger.exists() else ":memory:")
+
+
+def status(root: Path, as_of: date | None = None, form: str | None = None,
+           period: str | None = None) -> RunResult:
     """Where every round stands, from the ledger alone (nothing ingested, nothing written)."""
     as_of = as_of or date.today()
     ctx = open_context(root)
-    if not ctx.workspace.ledger.exists():
-        with Ledger(":memory:") as ledger:
-            return RunResult(root, as_of.isoformat(), [], _rounds(ctx, ledger, as_of, render=False))
-    with Ledger(ctx.workspace.ledger) as ledger:
-        return RunResult(root, as_of.isoformat(), [], _rounds(ctx, ledger, as_of, render=False))
+    with _read_ledger(ctx) as ledger:
+        rounds = _rounds(ctx, ledger, as_of, render=False, only=(form, period))
+    return RunResult(root, as_of.isoformat(), [], rounds)
+
+
+def history(root: Path, unit: str) -> list[HistoryEntry]:
+    """Every file a unit ever sent, oldest first, and which version of each report is in force."""
+    ctx = open_context(root)
+    found = ctx.units.get(unit)
+    if found is None:
+        raise UnitsError(f"Mã đơn vị “{unit}” không có trong danh mục.")
+    with _read_ledger(ctx) as ledger:
+        rows = ledger.history(found.code)
+    names = {r["id"]: r["original_name"] for r in rows}
+    return [HistoryEntry(
+        received_at=r["received_at"], processed_at=r["processed_at"], file=r["inbox_path"],
+        form=r["form"], period=r["period"], instance=r["instance"], status=r["status"],
+        in_force=r["status"] == "accepted" and r["superseded_by"] is None,
+        superseded_by=names.get(r["superseded_by"]), errors=r["errors"], warnings=r["warnings"],
+    ) for r in rows]
 
 
 def report(root: Path, as_of: date | None = None) -> RunResult:

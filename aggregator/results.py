@@ -58,6 +58,37 @@ def _clean(value: float | None) -> float | None:
 
 
 @dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    status: str  # on_time / late / rejected / missing
+    received_at: str | None
+    file: str | None
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "status": self.status,
+                "received_at": self.received_at, "file": self.file}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    received_at: str
+    processed_at: str
+    file: str
+    form: str | None
+    period: str | None
+    instance: str
+    status: str  # accepted / rejected / duplicate
+    in_force: bool
+    superseded_by: str | None  # the file that replaced it
+    errors: int
+    warnings: int
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
 class RoundOutcome:
     form: str
     period: str
@@ -73,6 +104,7 @@ class RoundOutcome:
     totals: dict[str, float]
     derived: dict[str, float | None]
     outputs: list[Path] = field(default_factory=list)
+    units: list[UnitRow] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -90,6 +122,7 @@ class RoundOutcome:
             "totals": {k: _clean(v) for k, v in self.totals.items()},
             "derived": {k: _clean(v) for k, v in self.derived.items()},
             "outputs": [str(p) for p in self.outputs],
+            "units": [u.to_dict() for u in self.units],
         }
 
 

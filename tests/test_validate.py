@@ -99,19 +99,3 @@ def test_identification_problems(blank_ktcv, tmp_path, unit, period, code, cell)
 def test_commune_cannot_report_to_the_province(blank_ktcv, tmp_path):
     outcome = check(blank_ktcv, tmp_path, sample_values("STP"), unit="05431")
     assert [i.code for i in outcome.errors] == ["unit-not-expected"]
-
-
-def test_unknown_form_and_unreadable_files(workspace, tmp_path):
-    text = tmp_path / "ghi chú.xlsx"
-    text.write_text("không phải bảng tính", encoding="utf-8")
-    pdf = tmp_path / "báo cáo.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    import openpyxl
-
-    other = tmp_path / "khác.xlsx"
-    wb = openpyxl.Workbook()
-    wb.active["A1"] = "Bảng chấm công tháng 6"
-    wb.save(other)
-    outcomes = api.check_files(workspace, [text, pdf, other])
-    assert [o.errors[0].code for o in outcomes] == [
-        "file-unreadable", "file-format-unsupported", "form-unknown"]

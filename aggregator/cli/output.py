@@ -60,6 +60,15 @@ def print_issues(out: Console, files: list[FileOutcome]) -> None:
 FULL_LIST_UP_TO = 15
 
 
+def vn_datetime(iso: str | None) -> str:
+    """'2024-11-22T12:15:00' → '22/11/2024 12:15'."""
+    if not iso:
+        return ""
+    day, _, clock = iso.partition("T")
+    y, m, d = day.split("-")
+    return f"{d}/{m}/{y} {clock[:5]}".strip()
+
+
 def summary_line(result: RunResult) -> str:
     late = sum(1 for f in result.files if f.status == "accepted" and f.late)
     return (f"{len(result.files)} tệp mới: {result.count('accepted')} tiếp nhận ({late} muộn), "

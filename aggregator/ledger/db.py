@@ -185,6 +185,21 @@ class Ledger:
             self.conn, params=submission_ids,
         )
 
+    def history(self, unit: str) -> list[sqlite3.Row]:
+        """A unit's submissions (duplicates of its files included), with issue counts."""
+        return self.conn.execute(
+            "SELECT s.*, "
+            " (SELECT count(*) FROM submission_issues i WHERE i.submission_id = s.id"
+            "  AND i.severity = 'error') AS errors,"
+            " (SELECT count(*) FROM submission_issues i WHERE i.submission_id = s.id"
+            "  AND i.severity = 'warning') AS warnings"
+            " FROM submissions s WHERE s.unit = ?"
+            "  OR (s.status = 'duplicate' AND s.sha256 IN"
+            "      (SELECT sha256 FROM submissions WHERE unit = ?))"
+            " ORDER BY s.received_at, s.id",
+            (unit, unit),
+        ).fetchall()
+
     def rounds_seen(self) -> list[tuple[str, str]]:
         return [
             (r["form"], r["period"])
