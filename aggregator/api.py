@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from aggregator.config import Config, RoundConfig, load_config
+from aggregator.config import Config, ConfigError, RoundConfig, load_config
 from aggregator.consolidate import RoundResult, consolidate_round
 from aggregator.forms import FormRegistry
 from aggregator.faults import checkpoint
@@ -58,6 +58,8 @@ def open_context(root: Path) -> Context:
     ws = Workspace(root)
     config = load_config(root)
     units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    if units.get(config.owner) is None:
+        raise ConfigError(f"Đơn vị tổng hợp “{config.owner}” (owner) không có trong danh mục đơn vị.")
     forms = FormRegistry.default(ws.forms_dir)
     return Context(ws, config, units, forms)
 
@@ -73,7 +75,7 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
             continue
         spec = ctx.forms[round_.form]
         folder = ctx.workspace.outbox / "bieu-mau" / round_.parsed_period.code
-        expected = ctx.units.expected(round_.submitters, round_.deadline)
+        expected = ctx.units.expected(round_.submitters, round_.deadline, ctx.config.owner)
         choices = expected or [u for u in ctx.units.units
                                if u.level != "province" and u.valid_on(round_.deadline)]
         out.append(write_form_template(folder / f"{spec.code}-{round_.parsed_period.code}.xlsx",
@@ -118,7 +120,7 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     if ctx.workspace.ledger.exists():
         with Ledger(ctx.workspace.ledger) as ledger:
             history = _history(ledger, ctx.config)
-    for f, report in zip(files, validate_batch(reads, ctx.config, history, _levels(ctx))):
+    for f, report in zip(files, validate_batch(reads, ctx.config, history, _levels(ctx), ctx.units)):
         outcomes.append(_outcome(report, str(f), sha256_of(f),
                                  "valid" if report.acceptable else "invalid", None))
     return outcomes
@@ -227,7 +229,8 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
     ws = ctx.workspace
     limits = ctx.config.limits
     reads = [read_file(item.path, ctx.forms, ctx.units, limits) for item in fresh]
-    reports = validate_batch(reads, ctx.config, _history(ledger, ctx.config), _levels(ctx))
+    reports = validate_batch(reads, ctx.config, _history(ledger, ctx.config), _levels(ctx),
+                             ctx.units)
     planned = []
     for item, report in zip(fresh, reports):
         checkpoint("before-copy")
@@ -293,7 +296,7 @@ def _consolidate(ctx: Context, ledger: Ledger, round_: RoundConfig, as_of: date)
     issues = ledger.issues_for([int(i) for i in subs["id"]])
     items = ledger.in_force_items(round_.form, period)
     return consolidate_round(round_, ctx.forms[round_.form], ctx.units, subs, values, issues, as_of,
-                             items)
+                             items, ctx.config.owner)
 
 
 def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
@@ -315,6 +318,8 @@ def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
         units=[UnitRow(s.unit.code, s.unit.name, s.status,
                        s.received_at.isoformat(timespec="minutes") if s.received_at else None, s.file)
                for s in result.statuses],
+        groups=[c.to_dict() for c in result.by_group],
+        parents=[c.to_dict() for c in result.by_parent],
     )
 
 
@@ -424,3 +429,36 @@ def demo(root: Path, as_of: date | None = None) -> RunResult:
 
     prepare_demo(root)
     return run(root, as_of or DEMO_AS_OF)
+
+
+class ExportError(ValueError):
+    """The export cannot be made; the message is for the user (Vietnamese)."""
+
+
+def export(root: Path, unit: str, form: str, period: str, as_of: date | None = None) -> Path:
+    """A unit's consolidated values — its own report and everything below it — as a filled form
+    that the level above ingests like any unit's file (a district forwarding its communes)."""
+    from aggregator.consolidate import recompute_totals
+    from aggregator.periods import parse_period
+    from aggregator.render.export_form import export_values
+
+    as_of = as_of or date.today()
+    ctx = open_context(root)
+    target = ctx.units.get(unit)
+    parsed = parse_period(period)
+    spec = ctx.forms.get(form)
+    if target is None:
+        raise UnitsError(f"Mã đơn vị “{unit}” không có trong danh mục.")
+    if spec is None or parsed is None or (round_ := ctx.config.round_for(spec.code, parsed)) is None:
+        raise ExportError(f"Không có kỳ báo cáo {form} {period} trong cấu hình.")
+    if spec.instance_key:
+        raise ExportError(f"Biểu {spec.code} ghi từng cuộc kiểm tra, không tổng hợp để gửi lên được.")
+    with _read_ledger(ctx) as ledger:
+        result = _consolidate(ctx, ledger, round_, as_of)
+    subtree = ctx.units.descendants(target.code) | {target.code}
+    frame = recompute_totals(spec, result.per_unit[result.per_unit.index.isin(subtree)])
+    if frame.empty and result.items.empty:
+        raise ExportError(f"Chưa có báo cáo nào của {target.name} hoặc đơn vị trực thuộc "
+                          f"cho biểu {spec.code} kỳ {parsed.label}.")
+    out = ctx.workspace.outbox / "xuat-ban" / f"{spec.code}-{parsed.code}-{safe_part(target.code)}.xlsx"
+    return export_values(out, spec, ctx.config, round_, target, frame, result, subtree)

@@ -28,7 +28,8 @@ class RoundConfig(BaseModel):
     deadline: date
     # "before": the plan says "trước ngày D" (late from D); "by": "chậm nhất ngày D" (late from D+1).
     deadline_wording: Literal["before", "by"] = "before"
-    submitters: tuple[str, ...] = ("agency", "district")  # unit levels expected; empty: nobody
+    # unit levels or groups expected to send this form; empty: nobody is expected
+    submitters: tuple[str, ...] = ("agency", "district")
     timeliness: bool = True  # False: files are never late (e.g. direct inspection records)
 
     @property
@@ -64,6 +65,9 @@ class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     province_code: str = "19"
+    # The consolidating unit: the province, or a district consolidating its communes. Expected
+    # units are the submitters below it in the unit list.
+    owner: str = "19"
     province_name: str = "Thái Nguyên"
     parent_body: str = "UBND TỈNH THÁI NGUYÊN"
     issuing_body: str = "SỞ NỘI VỤ"

@@ -105,6 +105,8 @@ class RoundOutcome:
     derived: dict[str, float | None]
     outputs: list[Path] = field(default_factory=list)
     units: list[UnitRow] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)  # completeness per group (sở/ban/ngành, …)
+    parents: list[dict] = field(default_factory=list)  # completeness per parent unit
 
     def to_dict(self) -> dict:
         return {
@@ -123,6 +125,8 @@ class RoundOutcome:
             "derived": {k: _clean(v) for k, v in self.derived.items()},
             "outputs": [str(p) for p in self.outputs],
             "units": [u.to_dict() for u in self.units],
+            "groups": self.groups,
+            "parents": self.parents,
         }
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from aggregator.config import RoundConfig, load_config
-from aggregator.demo.fill import fill_form
+from aggregator.render.filled_form import fill_form
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
 from aggregator.render.form_template import write_form_template

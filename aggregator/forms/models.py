@@ -177,6 +177,21 @@ class Derived(_Frozen):
     denominator: tuple[str, ...]
 
 
+class Chart(_Frozen):
+    """A native Excel chart in the summary workbook: province totals of `codes`, or one bar per unit
+    of `per_unit` (an indicator or derived code), largest first."""
+
+    title: str
+    codes: tuple[str, ...] = ()
+    per_unit: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Chart:
+        if bool(self.codes) == bool(self.per_unit):
+            raise ValueError(f"chart {self.title!r}: give either codes or per_unit")
+        return self
+
+
 class FormSpec(_Frozen):
     code: str = Field(pattern=r"^[A-Z]{2,10}$")
     version: int = Field(ge=1)
@@ -189,6 +204,7 @@ class FormSpec(_Frozen):
     rules: tuple[Rule, ...] = ()
     derived: tuple[Derived, ...] = ()
     compare_with_h1: bool = False  # warn when a cumulative annual count is below the H1 value
+    charts: tuple[Chart, ...] = ()
 
     @model_validator(mode="after")
     def _references_resolve(self) -> FormSpec:
@@ -205,6 +221,12 @@ class FormSpec(_Frozen):
             bad = [c for c in d.numerator + d.denominator if c not in numeric]
             if bad:
                 raise ValueError(f"derived {d.code} names unknown or non-numeric codes: {bad}")
+        known = set(self.numeric_codes) | {d.code for d in self.derived}
+        for chart in self.charts:
+            bad = [c for c in chart.codes + ((chart.per_unit,) if chart.per_unit else ())
+                   if c not in known]
+            if bad:
+                raise ValueError(f"chart {chart.title!r} names unknown codes: {bad}")
         if self.instance_key and self.instance_key not in codes:
             raise ValueError(f"instance_key {self.instance_key} is not an indicator code")
         if self.compatible_from > self.version:
@@ -271,6 +293,17 @@ class FormSpec(_Frozen):
     @property
     def text_codes(self) -> list[str]:
         return [i.code for i in self.indicators if i.type == "text"]
+
+    @property
+    def summary_codes(self) -> list[str]:
+        """The numeric codes that fit one printed page per unit row: top-level scalars, matrix total
+        rows and line-list tallies — or every numeric code when that is already few."""
+        numeric = self.numeric_codes
+        if len(numeric) <= 20:
+            return numeric
+        totals = {f"{m.total_row}.{c.key}" for m in self.matrices if m.total_row for c in m.columns}
+        tallies = {t.code for t in self.tallies}
+        return [c for c in numeric if "." not in c or c in totals or c in tallies]
 
     def formula_hint(self, code: str) -> str:
         """The sum rule that defines a total, shown next to it in the template ('= 1.1 + 1.2')."""

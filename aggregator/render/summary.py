@@ -1,172 +1,187 @@
-"""The round's summary workbook (xlsxwriter): what the office prints, annotates and keeps."""
+"""The round's summary workbook (xlsxwriter): what the office prints, annotates and keeps.
+
+Sheets: Tổng hợp (province totals in the form's own layout), Theo đơn vị (units × key indicators,
+grouped, with subtotals; fits the page width), Chi tiết theo đơn vị (every indicator), Tình hình nộp
+báo cáo, Lỗi, cảnh báo, Ý kiến đơn vị, the form's lists (KPKN items, DKT inspections) and Biểu đồ.
+"""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import xlsxwriter
 
-from aggregator.consolidate import STATUS_LABELS, RoundResult
-from aggregator.units import LEVEL_LABELS
-
-FONT = "Times New Roman"
-
-
-def _formats(wb: xlsxwriter.Workbook) -> dict:
-    base = {"font_name": FONT, "border": 1, "valign": "top"}
-    return {
-        "title": wb.add_format({"font_name": FONT, "bold": True, "font_size": 14}),
-        "head": wb.add_format({**base, "bold": True, "align": "center", "valign": "vcenter",
-                               "text_wrap": True, "bg_color": "#D9E1F2"}),
-        "text": wb.add_format({**base, "text_wrap": True}),
-        "bold": wb.add_format({**base, "bold": True, "text_wrap": True}),
-        "center": wb.add_format({**base, "align": "center"}),
-        "int": wb.add_format({**base, "num_format": "#,##0"}),
-        "int_bold": wb.add_format({**base, "num_format": "#,##0", "bold": True}),
-        "pct": wb.add_format({**base, "num_format": "0.0\"%\""}),
-        "date": wb.add_format({**base, "num_format": "dd/mm/yyyy hh:mm", "align": "center"}),
-    }
+from aggregator.consolidate import RoundResult
+from aggregator.consolidate.completeness import level_label
+from aggregator.forms import Indicator, Matrix
+from aggregator.render.summary_lists import (
+    write_charts,
+    write_issues,
+    write_items,
+    write_records,
+    write_status,
+    write_texts,
+)
+from aggregator.render.summary_style import formats, print_setup, write_number
 
 
-def _print_setup(ws, result: RoundResult, header_row: int, fit_width: bool = True) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    if fit_width:
-        ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_header(f"&C&\"{FONT}\"{result.form.code} – {result.period.label}")
-    ws.set_footer(f"&C&\"{FONT}\"Trang &P/&N")
-    ws.freeze_panes(header_row + 1, 0)
+def _title(result: RoundResult) -> str:
+    return f"{result.form.code} – {result.period.label}"
 
 
-def _num(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+def _indicator_row(ws, f, row: int, ind: Indicator, value: float | None) -> None:
+    top = "." not in ind.code
+    mean = ind.aggregation == "mean"
+    ws.write_string(row, 0, ind.code, f["center"])
+    ws.write_string(row, 1, ind.label + (" (bình quân các đơn vị)" if mean else ""),
+                    f["bold"] if top else f["text"])
+    ws.write_string(row, 2, ind.unit, f["center"])
+    fmt = f["rate_bold" if top else "rate"] if mean else f["count_bold" if top else "count"]
+    write_number(ws, row, 3, value, fmt, f["center"])
+
+
+def _matrix_rows(ws, f, row: int, m: Matrix, result: RoundResult) -> int:
+    numeric = [c for c in m.columns if c.type in ("count", "percent", "score")]
+    choice = [c for c in m.columns if c.type == "choice"]
+    head = ["Mã", m.title] + [c.label for c in numeric]
+    for c in choice:
+        head += [f"{c.label}: {option}" for option in c.choices]
+        head.append(f"Tỷ lệ “{c.choices[0]}” (%)")
+    for col, name in enumerate(head):
+        ws.write_string(row, col, name, f["head"])
+    for r in m.rows:
+        row += 1
+        total = r.code == m.total_row
+        ws.write_string(row, 0, r.code, f["center"])
+        ws.write_string(row, 1, r.label, f["bold"] if total else f["text"])
+        col = 2
+        for c in numeric:
+            write_number(ws, row, col, result.totals.get(f"{r.code}.{c.key}"),
+                         f["count_bold"] if total else f["count"], f["center"])
+            col += 1
+        for c in choice:
+            counts = (result.choices.loc[f"{r.code}.{c.key}"] if f"{r.code}.{c.key}" in
+                      result.choices.index else None)
+            for option in c.choices:
+                ws.write_number(row, col, int(counts[option]) if counts is not None else 0,
+                                f["count"])
+                col += 1
+            judged = sum(int(counts[o]) for o in c.choices[:2]) if counts is not None else 0
+            share = int(counts[c.choices[0]]) / judged * 100 if judged else None
+            write_number(ws, row, col, share, f["rate"], f["center"])
+            col += 1
+    return row + 2
+
+
+def _write_totals(wb, f, result: RoundResult) -> None:
+    ws = wb.add_worksheet("Tổng hợp")
+    form = result.form
+    ws.write_string(0, 0, f"TỔNG HỢP {form.title.upper()} – {result.period.label.upper()}", f["title"])
+    ws.write_string(1, 0, f"Số đơn vị đã báo cáo: {result.submitted}/{result.expected} "
+                          f"(đúng hạn {result.count('on_time')}, muộn {result.count('late')}); "
+                          f"số liệu đến ngày {result.as_of:%d/%m/%Y}.", f["subtitle"])
+    for col, width in enumerate([9, 62, 14, 14, 12, 12, 12, 12]):
+        ws.set_column(col, col, width)
+    header = 3
+    for col, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]):
+        ws.write_string(header, col, name, f["head"])
+    row = header + 1
+    for section in form.sections:
+        if section.indicators:
+            for ind in section.indicators:
+                if ind.is_numeric:
+                    _indicator_row(ws, f, row, ind, result.totals[ind.code])
+                    row += 1
+        elif section.matrix:
+            row = _matrix_rows(ws, f, row + 1, section.matrix, result)
+        elif section.line_list:
+            for ind in form.tallies:
+                _indicator_row(ws, f, row, ind, result.totals[ind.code])
+                row += 1
+    for d in form.derived:
+        ws.write_string(row, 0, d.code, f["center"])
+        ws.write_string(row, 1, d.label, f["text"])
+        ws.write_string(row, 2, "%", f["center"])
+        write_number(ws, row, 3, result.derived[d.code], f["rate"], f["center"])
+        row += 1
+    print_setup(ws, _title(result), header)
+
+
+def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit: bool) -> None:
+    form = result.form
+    ws = wb.add_worksheet(name)
+    derived = [d.code for d in form.derived]
+    by_code = form.by_code
+    names = {d.code: d.label for d in form.derived} | {c: by_code[c].label for c in codes}
+    heads = ["STT", "Mã", "Tên đơn vị"] + [f"{c}. {names[c]}" for c in codes + derived]
+    for col, head in enumerate(heads):
+        ws.write_string(0, col, head, f["head_small"])
+    ws.set_row(0, 150 if fit else 110)
+    ws.set_column(0, 0, 4)
+    ws.set_column(1, 1, 7)
+    ws.set_column(2, 2, 26)
+    ws.set_column(3, len(heads) - 1, 8 if fit else 10)
+    rate_codes = {c for c in codes if by_code[c].aggregation == "mean"} | set(derived)
+    row, n = 1, 0
+    groups: dict[str, list[str]] = {}
+    for code in result.per_unit.index:
+        groups.setdefault(level_label(result.unit(code)), []).append(code)
+
+    def values_row(r: int, label: str, frame, derived_frame, fmt_count, fmt_rate, fmt_text) -> None:
+        ws.write_string(r, 2, label, fmt_text)
+        for col, code in enumerate(codes + derived, start=3):
+            source = derived_frame if code in derived else frame
+            value = source.get(code) if hasattr(source, "get") else None
+            write_number(ws, r, col, value, fmt_rate if code in rate_codes else fmt_count, f["center"])
+
+    for label, members in groups.items():
+        for code in members:
+            n += 1
+            ws.write_number(row, 0, n, f["center"])
+            ws.write_string(row, 1, code, f["center"])
+            values_row(row, result.unit(code).name, result.per_unit.loc[code],
+                       result.per_unit_derived.loc[code], f["count"], f["rate"], f["text"])
+            row += 1
+        if len(groups) > 1:
+            sub = result.per_unit.loc[members]
+            subtotal = {c: (sub[c].mean() if c in rate_codes else sub[c].sum()) for c in codes}
+            sub_derived = {}
+            for d in form.derived:
+                den = sub[list(d.denominator)].sum().sum()
+                sub_derived[d.code] = sub[list(d.numerator)].sum().sum() / den * 100 if den else None
+            ws.write_blank(row, 0, None, f["subtotal_text"])
+            ws.write_blank(row, 1, None, f["subtotal_text"])
+            values_row(row, f"Cộng {label}", subtotal, sub_derived, f["subtotal"],
+                       f["subtotal_rate"], f["subtotal_text"])
+            row += 1
+    ws.write_blank(row, 0, None, f["subtotal_text"])
+    ws.write_blank(row, 1, None, f["subtotal_text"])
+    values_row(row, "TỔNG CỘNG", result.totals, result.derived, f["subtotal"], f["subtotal_rate"],
+               f["subtotal_text"])
+    ws.autofilter(0, 0, max(row - 1, 1), len(heads) - 1)
+    print_setup(ws, _title(result), 0, fit_width=fit)
+    if not fit:  # too wide for one readable page: print across pages, unit columns repeated
+        ws.repeat_columns(0, 2)
+        ws.freeze_panes(1, 3)
 
 
 def write_summary(path: Path, result: RoundResult) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "nan_inf_to_errors": True})
-    f = _formats(wb)
+    f = formats(wb)
     form = result.form
-
-    # Tổng hợp: province totals in the form's own order ---------------------------------------
-    ws = wb.add_worksheet("Tổng hợp")
-    ws.write_string(0, 0, f"TỔNG HỢP {form.title.upper()} – {result.period.label.upper()}", f["title"])
-    ws.write_string(1, 0, f"Số đơn vị đã báo cáo: {result.submitted}/{result.expected}")
-    ws.set_column("A:A", 10)
-    ws.set_column("B:B", 70)
-    ws.set_column("C:D", 14)
-    for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]):
-        ws.write_string(3, c, name, f["head"])
-    r = 4
-    for ind in form.indicators:
-        if not ind.is_numeric:
-            continue
-        top = "." not in ind.code
-        ws.write_string(r, 0, ind.code, f["center"])
-        ws.write_string(r, 1, ind.label, f["bold"] if top else f["text"])
-        ws.write_string(r, 2, ind.unit, f["center"])
-        ws.write_number(r, 3, result.totals[ind.code], f["int_bold"] if top else f["int"])
-        r += 1
-    for d in form.derived:
-        ws.write_string(r, 0, d.code, f["center"])
-        ws.write_string(r, 1, d.label, f["text"])
-        ws.write_string(r, 2, "%", f["center"])
-        value = result.derived[d.code]
-        if value is None:
-            ws.write_string(r, 3, "—", f["center"])
-        else:
-            ws.write_number(r, 3, value, f["pct"])
-        r += 1
-    _print_setup(ws, result, 3)
-
-    # Theo đơn vị: units × indicators ---------------------------------------------------------
-    ws = wb.add_worksheet("Theo đơn vị")
-    codes = form.numeric_codes
-    headers = ["STT", "Mã đơn vị", "Tên đơn vị", "Nhóm"] + codes + [d.code for d in form.derived]
-    for c, name in enumerate(headers):
-        ws.write_string(0, c, name, f["head"])
-    ws.set_column(0, 0, 5)
-    ws.set_column(1, 1, 10)
-    ws.set_column(2, 2, 34)
-    ws.set_column(3, 3, 16)
-    for c in range(4, len(headers)):
-        ws.set_column(c, c, 9)
-    row = 1
-    for unit_code, values in result.per_unit.iterrows():
-        unit = next(s.unit for s in result.statuses if s.unit.code == unit_code)
-        ws.write_number(row, 0, row, f["center"])
-        ws.write_string(row, 1, unit.code, f["center"])
-        ws.write_string(row, 2, unit.name, f["text"])
-        ws.write_string(row, 3, LEVEL_LABELS.get(unit.level, unit.level), f["text"])
-        for c, code in enumerate(codes, start=4):
-            ws.write(row, c, _num(values[code]), f["int"])
-        for c, d in enumerate(form.derived, start=4 + len(codes)):
-            ws.write(row, c, _num(result.per_unit_derived.loc[unit_code, d.code]), f["pct"])
-        row += 1
-    ws.write_string(row, 2, "Tổng cộng", f["bold"])
-    for c, code in enumerate(codes, start=4):
-        ws.write_number(row, c, result.totals[code], f["int_bold"])
-    for c, d in enumerate(form.derived, start=4 + len(codes)):
-        ws.write(row, c, result.derived[d.code], f["pct"])
-    ws.autofilter(0, 0, max(row - 1, 1), len(headers) - 1)
-    # Too many columns for one readable page: print across pages, repeating the unit columns.
-    _print_setup(ws, result, 0, fit_width=False)
-    ws.repeat_columns(0, 3)
-    ws.freeze_panes(1, 4)
-
-    # Tình hình nộp báo cáo -------------------------------------------------------------------
-    ws = wb.add_worksheet("Tình hình nộp báo cáo")
-    for c, name in enumerate(["STT", "Mã đơn vị", "Tên đơn vị", "Ngày nhận", "Tình trạng", "Tệp", "Ghi chú"]):
-        ws.write_string(0, c, name, f["head"])
-    for c, width in enumerate([5, 10, 34, 17, 13, 40, 60]):
-        ws.set_column(c, c, width)
-    for i, s in enumerate(result.statuses, start=1):
-        ws.write_number(i, 0, i, f["center"])
-        ws.write_string(i, 1, s.unit.code, f["center"])
-        ws.write_string(i, 2, s.unit.name, f["text"])
-        if s.received_at:
-            ws.write_datetime(i, 3, s.received_at, f["date"])
-        else:
-            ws.write_blank(i, 3, None, f["date"])
-        ws.write_string(i, 4, STATUS_LABELS[s.status], f["center"])
-        ws.write_string(i, 5, s.file or "", f["text"])
-        ws.write_string(i, 6, "\n".join(s.rejected_issues[:5]), f["text"])
-    ws.autofilter(0, 0, max(len(result.statuses), 1), 6)
-    _print_setup(ws, result, 0)
-
-    # Lỗi, cảnh báo ---------------------------------------------------------------------------
-    ws = wb.add_worksheet("Lỗi, cảnh báo")
-    for c, name in enumerate(["Mã đơn vị", "Tên đơn vị", "Mức độ", "Nội dung"]):
-        ws.write_string(0, c, name, f["head"])
-    for c, width in enumerate([10, 34, 10, 100]):
-        ws.set_column(c, c, width)
-    row = 1
-    for s in result.statuses:
-        for message in s.rejected_issues:
-            for c, v in enumerate([s.unit.code, s.unit.name, "Lỗi", message]):
-                ws.write_string(row, c, v, f["text"])
-            row += 1
-    for unit, message in result.warnings:
-        for c, v in enumerate([unit.code, unit.name, "Cảnh báo", message]):
-            ws.write_string(row, c, v, f["text"])
-        row += 1
-    _print_setup(ws, result, 0)
-
-    # Ý kiến đơn vị ---------------------------------------------------------------------------
-    ws = wb.add_worksheet("Ý kiến đơn vị")
-    for c, name in enumerate(["Mã chỉ tiêu", "Nội dung", "Đơn vị", "Ý kiến"]):
-        ws.write_string(0, c, name, f["head"])
-    for c, width in enumerate([10, 30, 30, 90]):
-        ws.set_column(c, c, width)
-    row = 1
-    for code, pairs in result.texts.items():
-        for unit, answer in pairs:
-            for c, v in enumerate([code, form.by_code[code].label, unit.name, answer]):
-                ws.write_string(row, c, v, f["text"])
-            row += 1
-    _print_setup(ws, result, 0)
+    _write_totals(wb, f, result)
+    summary = form.summary_codes
+    _per_unit_sheet(wb, f, result, "Theo đơn vị", summary, fit=True)
+    if len(summary) < len(form.numeric_codes):
+        _per_unit_sheet(wb, f, result, "Chi tiết theo đơn vị", form.numeric_codes, fit=False)
+    title = _title(result)
+    write_status(wb, f, result, title)
+    write_issues(wb, f, result, title)
+    write_texts(wb, f, result, title)
+    write_items(wb, f, result, title)
+    write_records(wb, f, result, title)
+    write_charts(wb, f, result, title)
     wb.close()
     return path

@@ -62,6 +62,26 @@ class UnitRegistry:
             if u.parent and u.parent not in self._by_code:
                 raise UnitsError(f"Đơn vị {u.code} có đơn vị cấp trên {u.parent} không có trong danh mục")
         self._by_name = {" ".join(fold(u.name).split()): u for u in units}
+        self._children: dict[str, list[str]] = {}
+        for u in units:
+            if u.parent:
+                self._children.setdefault(u.parent, []).append(u.code)
+        self._check_cycles()
+
+    def _check_cycles(self) -> None:
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+        for start in self._by_code:
+            path = []
+            code: str | None = start
+            while code is not None and state.get(code) != 2:
+                if state.get(code) == 1:
+                    raise UnitsError("Danh mục đơn vị có vòng lặp cấp trên: "
+                                     + " → ".join(path[path.index(code):] + [code]))
+                state[code] = 1
+                path.append(code)
+                code = self._by_code[code].parent
+            for c in path:
+                state[c] = 2
 
     @classmethod
     def from_csv(cls, path: Path = DEFAULT_UNITS_FILE) -> UnitRegistry:
@@ -101,9 +121,36 @@ class UnitRegistry:
     def __getitem__(self, code: str) -> Unit:
         return self._by_code[code]
 
-    def expected(self, levels: tuple[str, ...] | list[str], on: date) -> list[Unit]:
-        """Units of the given levels valid on a day, in registry order."""
-        return [u for u in self.units if u.level in levels and u.valid_on(on)]
+    def expected(self, submitters: tuple[str, ...] | list[str], on: date,
+                 under: str | None = None) -> list[Unit]:
+        """Units valid on a day whose level or group is in `submitters`, below `under` if given
+        (the consolidating unit: the province, or a district consolidating its communes)."""
+        below = self.descendants(under) if under else None
+        return [u for u in self.units
+                if (u.level in submitters or u.group in submitters) and u.valid_on(on)
+                and (below is None or u.code in below)]
 
     def children(self, code: str) -> list[Unit]:
-        return [u for u in self.units if u.parent == code]
+        return [self._by_code[c] for c in self._children.get(code, [])]
+
+    def descendants(self, code: str) -> set[str]:
+        """Every unit below `code` in the hierarchy (not the unit itself)."""
+        out: set[str] = set()
+        stack = list(self._children.get(code, []))
+        while stack:
+            c = stack.pop()
+            if c not in out:
+                out.add(c)
+                stack.extend(self._children.get(c, []))
+        return out
+
+    def ancestor_at(self, code: str, level: str) -> str | None:
+        """The unit at `level` above (or equal to) `code`: commune 05431 at 'district' → '164'."""
+        seen = set()
+        unit = self._by_code.get(code)
+        while unit is not None and unit.code not in seen:
+            if unit.level == level:
+                return unit.code
+            seen.add(unit.code)
+            unit = self._by_code.get(unit.parent) if unit.parent else None
+        return None

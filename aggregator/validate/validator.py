@@ -9,6 +9,7 @@ import pandas as pd
 
 from aggregator.config import Config
 from aggregator.read import ReadResult
+from aggregator.units import UnitRegistry
 from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.cells import check_cells
 from aggregator.validate.items import check_items
@@ -17,25 +18,31 @@ from aggregator.validate.report import FileReport
 from aggregator.validate.rules import check_rules
 
 
-def _identity_issues(read: ReadResult, config: Config) -> list[Issue]:
+def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -> list[Issue]:
     if not read.identified:
         return []
     round_ = config.round_for(read.form.code, read.period)
     if round_ is None:
         return [make_issue("period-not-in-plan", form=read.form.code, period=read.period.label)]
-    if round_.submitters and read.unit.level not in round_.submitters:
+    unit = read.unit
+    outside = below is not None and unit.code not in below
+    if outside or (round_.submitters and unit.level not in round_.submitters
+                   and unit.group not in round_.submitters):
         return [make_issue("unit-not-expected", unit=f"{read.unit.code} – {read.unit.name}",
                            form=read.form.code, period=read.period.label)]
     return []
 
 
 def validate_batch(reads: list[ReadResult], config: Config, history: History | None = None,
-                   level_of: dict[str, str] | None = None) -> list[FileReport]:
+                   level_of: dict[str, str] | None = None,
+                   units: UnitRegistry | None = None) -> list[FileReport]:
+    """`units`: when given, a unit must be below the consolidating unit (`config.owner`)."""
     reports = [FileReport(read=r, issues=list(r.issues)) for r in reads]
+    below = units.descendants(config.owner) if units is not None else None
     by_form: dict[str, list[int]] = defaultdict(list)
     for pos, report in enumerate(reports):
         read = report.read
-        report.issues.extend(_identity_issues(read, config))
+        report.issues.extend(_identity_issues(read, config, below))
         if read.form is None:
             continue
         if read.cells:

@@ -1,0 +1,72 @@
+"""Numbers of a round: per-unit values, totals recomputed from parts, derived rates, roll-ups."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from aggregator.forms import FormSpec
+from aggregator.units import UnitRegistry
+
+
+def recompute_totals(form: FormSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """Totals from their parts, deepest first (6.2 before 6): never trust an entered total."""
+    frame = frame.copy()
+    pending = [r for r in form.all_rules if r.kind == "sum" and len(r.left) == 1]
+    while pending:
+        ready = [r for r in pending if not any(p.left[0] in r.right for p in pending if p is not r)]
+        if not ready:  # a cycle would be an author error; fall back to the given order
+            ready = pending[:1]
+        for rule in ready:
+            frame[rule.left[0]] = frame[list(rule.right)].sum(axis=1, min_count=1)
+            pending.remove(rule)
+    return frame
+
+
+def ratio(num: float, den: float) -> float | None:
+    return None if not den or pd.isna(den) else float(num) / float(den) * 100
+
+
+def derived_frame(form: FormSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for d in form.derived:
+        den = frame[list(d.denominator)].sum(axis=1)
+        out[d.code] = (frame[list(d.numerator)].sum(axis=1) / den.where(den != 0) * 100).astype(float)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def per_unit(form: FormSpec, values: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Units × numeric codes; several files of one unit (DKT) add up counts and average rates."""
+    numbers = values[values["number"].notna()]
+    grouped = numbers.groupby(["unit", "indicator"])["number"]
+    sums, means = grouped.sum().unstack(), grouped.mean().unstack()
+    present = set(numbers["unit"])
+    frame = pd.DataFrame(index=pd.Index([u for u in order if u in present], name="unit"))
+    for ind in form.indicators:
+        if ind.is_numeric:
+            source = sums if ind.aggregation == "sum" else means
+            frame[ind.code] = source[ind.code].reindex(frame.index) if ind.code in source else float("nan")
+    return recompute_totals(form, frame.astype(float))
+
+
+def totals_of(form: FormSpec, frame: pd.DataFrame) -> dict[str, float]:
+    """Counts add up; rates and scores average over the units that reported them."""
+    return {
+        ind.code: float(frame[ind.code].sum() if ind.aggregation == "sum" else frame[ind.code].mean())
+        for ind in form.indicators if ind.is_numeric
+    }
+
+
+def derived_of(form: FormSpec, totals: dict[str, float]) -> dict[str, float | None]:
+    return {d.code: ratio(sum(totals[c] for c in d.numerator), sum(totals[c] for c in d.denominator))
+            for d in form.derived}
+
+
+def rollup(form: FormSpec, frame: pd.DataFrame, units: UnitRegistry, level: str) -> pd.DataFrame:
+    """Per-unit values rolled up to the ancestors at `level` (communes → districts → provinces)."""
+    ancestors = pd.Series({u: units.ancestor_at(u, level) for u in frame.index}, dtype=object)
+    keyed = frame.assign(_up=ancestors.reindex(frame.index)).dropna(subset=["_up"])
+    sums = [i.code for i in form.indicators if i.is_numeric and i.aggregation == "sum"]
+    means = [i.code for i in form.indicators if i.is_numeric and i.aggregation == "mean"]
+    grouped = keyed.groupby("_up")
+    out = pd.concat([grouped[sums].sum(min_count=1), grouped[means].mean()], axis=1)
+    return out[[c for c in frame.columns if c in out.columns]].rename_axis("unit")

@@ -1,0 +1,55 @@
+"""Write a unit's consolidated values into its own copy of the form, for the level above."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from aggregator.config import Config, RoundConfig
+from aggregator.consolidate import RoundResult
+from aggregator.forms import FormSpec
+from aggregator.render.filled_form import fill_form
+from aggregator.render.form_template import write_form_template
+from aggregator.units import Unit
+
+
+def _number(ind_type: str, value: float) -> float | int:
+    return int(round(value)) if ind_type == "count" else round(float(value), 2)
+
+
+def export_values(out: Path, spec: FormSpec, config: Config, round_: RoundConfig, unit: Unit,
+                  frame: pd.DataFrame, result: RoundResult, subtree: set[str]) -> Path:
+    values: dict[str, object] = {}
+    for ind in spec.cells:
+        if ind.is_numeric and ind.code in frame:
+            column = frame[ind.code].dropna()
+            if not column.empty:
+                total = column.sum() if ind.aggregation == "sum" else column.mean()
+                values[ind.code] = _number(ind.type, total)
+        elif ind.type == "text":
+            answers = [(u, t) for u, t in result.texts.get(ind.code, []) if u.code in subtree]
+            if len(answers) == 1 and answers[0][0].code == unit.code:
+                values[ind.code] = answers[0][1]
+            elif answers:
+                values[ind.code] = "\n".join(f"- {u.name}: {t}" for u, t in answers)
+    items, labels = None, None
+    if spec.line_list and not result.items.empty:
+        mine = result.items[result.items["unit"].isin(subtree)]
+        keys = [c.key for c in spec.line_list.columns]
+        names = {u.code: u.name for u in (s.unit for s in result.statuses)}
+        items = []
+        for n, row in enumerate(mine.to_dict("records"), start=1):
+            item = {k: row.get(k) for k in keys if isinstance(row.get(k), str | float | int)
+                    and not (isinstance(row.get(k), float) and pd.isna(row.get(k)))}
+            if "STT" in item:
+                item["STT"] = n
+            if "GHI_CHU" in keys and row["unit"] != unit.code:
+                item["GHI_CHU"] = "; ".join(x for x in (names.get(row["unit"], row["unit"]),
+                                                        item.get("GHI_CHU")) if x)
+            items.append(item)
+        labels = {c.key: c.label for c in spec.line_list.columns}
+    with tempfile.TemporaryDirectory() as tmp:
+        blank = write_form_template(Path(tmp) / "blank.xlsx", spec, config, round_, unit)
+        return fill_form(blank, values, out, items=items, item_labels=labels)
