@@ -30,10 +30,8 @@ from aggregator.ledger import Ledger, NewSubmission
 from aggregator.read import read_file
 from aggregator.render.feedback import write_feedback
 from aggregator.render.form_template import write_form_template
-from aggregator.render.ktcv_report import ktcv_context
-from aggregator.render.summary import write_summary
+from aggregator.render.reports import render_reminder, render_round
 from aggregator.render.vn import vn_short_date
-from aggregator.render.word import render_docx
 from aggregator.results import FileOutcome, HistoryEntry, RoundOutcome, RunResult, UnitRow
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry, UnitsError
 from aggregator.validate.judgment import History
@@ -323,27 +321,19 @@ def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
     )
 
 
-def _render(ctx: Context, result: RoundResult, report_date: date) -> list[Path]:
-    folder = ctx.workspace.outbox / result.period.code
-    code = result.form.code
-    outputs = [write_summary(folder / f"tong-hop-{code}-{result.period.code}.xlsx", result)]
-    if code == "KTCV":
-        template = ctx.workspace.report_template("bao-cao-ktcv.docx")
-        outputs.append(render_docx(template, ktcv_context(result, ctx.config, report_date),
-                                   folder / f"bao-cao-{code}-{result.period.code}.docx"))
-    return outputs
-
-
 def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
-            only: tuple[str | None, str | None] = (None, None)) -> list[RoundOutcome]:
-    out = []
+            only: tuple[str | None, str | None] = (None, None)) -> tuple[list[RoundOutcome],
+                                                                        Path | None]:
     form, period = only
-    for round_ in ctx.config.rounds:
-        if (form and round_.form != form.upper()) or (period and round_.parsed_period.code != period):
-            continue
-        result = _consolidate(ctx, ledger, round_, as_of)
-        out.append(_round_outcome(result, _render(ctx, result, as_of) if render else []))
-    return out
+    chosen = [r for r in ctx.config.rounds
+              if not (form and r.form != form.upper())
+              and not (period and r.parsed_period.code != period)]
+    results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
+    outbox, template = ctx.workspace.outbox, ctx.workspace.report_template
+    out = [_round_outcome(r, render_round(r, results, ctx.config, as_of, outbox, template)
+                          if render else []) for r in results]
+    reminder = render_reminder(results, ctx.config, as_of, outbox, template) if render else None
+    return out, reminder
 
 
 def _locked(ws: Workspace) -> FileLock:
@@ -368,14 +358,14 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
         with Ledger(ws.ledger) as ledger:
             run_id = ledger.start_run(as_of.isoformat())
             files, recovered, unsettled = _ingest(ctx, ledger, run_id)
-            rounds = _rounds(ctx, ledger, as_of, render=True)
+            rounds, reminder = _rounds(ctx, ledger, as_of, render=True)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
                               sum(f.status == "rejected" for f in files),
                               sum(f.status == "duplicate" for f in files))
     finally:
         lock.release()
-    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled)
+    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder)
 
 
 def _read_ledger(ctx: Context) -> Ledger:
@@ -389,7 +379,7 @@ def status(root: Path, as_of: date | None = None, form: str | None = None,
     as_of = as_of or date.today()
     ctx = open_context(root)
     with _read_ledger(ctx) as ledger:
-        rounds = _rounds(ctx, ledger, as_of, render=False, only=(form, period))
+        rounds, _ = _rounds(ctx, ledger, as_of, render=False, only=(form, period))
     return RunResult(root, as_of.isoformat(), [], rounds)
 
 
@@ -418,7 +408,8 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     lock = _locked(ws)
     try:
         with Ledger(ws.ledger) as ledger:
-            return RunResult(root, as_of.isoformat(), [], _rounds(ctx, ledger, as_of, render=True))
+            rounds, reminder = _rounds(ctx, ledger, as_of, render=True)
+        return RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder)
     finally:
         lock.release()
 

@@ -138,13 +138,15 @@ class RunResult:
     rounds: list[RoundOutcome]
     recovered: int = 0  # files a killed run had recorded; this run finished releasing them
     unsettled: list[str] = field(default_factory=list)  # still being written: left for next run
+    reminder: Path | None = None  # the công văn đôn đốc, when some unit is missing or rejected
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     @property
     def reports(self) -> list[Path]:
-        return [p for r in self.rounds for p in r.outputs if p.suffix == ".docx"]
+        docs = [p for r in self.rounds for p in r.outputs if p.suffix == ".docx"]
+        return docs + ([self.reminder] if self.reminder else [])
 
     def to_dict(self) -> dict:
         return {
@@ -154,4 +156,5 @@ class RunResult:
             "rounds": [r.to_dict() for r in self.rounds],
             "recovered": self.recovered,
             "unsettled": self.unsettled,
+            "reminder": str(self.reminder) if self.reminder else None,
         }

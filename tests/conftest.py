@@ -135,6 +135,12 @@ def set_mtime(path: Path, when: datetime) -> None:
     os.utime(path, (ts, ts))
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The demo province, run once for every test that only reads its results."""
+    return api.demo(tmp_path_factory.mktemp("demo") / "ws")
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"

@@ -11,7 +11,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from aggregator import api
 from tests.conftest import contract_positions
 
 # The plan (brief §2): first day a report counts as late.
@@ -31,9 +30,8 @@ def _read(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo") / "ws"
-    result = api.demo(root)
+def demo(demo_run):
+    result, root = demo_run, demo_run.workspace
     files = [_read(p) for p in sorted((root / "archive").rglob("*.xlsx"))
              if "trung-lap" not in p.parts]
     return result, files

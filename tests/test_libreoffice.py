@@ -41,8 +41,8 @@ def test_workbooks_resaved_by_libreoffice_are_accepted(blank_ktcv: Path, tmp_pat
             assert round_.totals[code] == value, code
 
 
-def test_report_converts_to_a4_pdf_with_its_text(tmp_path: Path):
-    result = api.demo(tmp_path / "demo")
+def test_report_converts_to_a4_pdf_with_its_text(demo_run, tmp_path: Path):
+    result = demo_run
     docx = next(p for p in result.reports if "2024-Y" in p.name)
     pdf = libreoffice_convert(docx, "pdf", tmp_path / "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

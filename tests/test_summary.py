@@ -9,13 +9,12 @@ import zipfile
 import openpyxl
 import pytest
 
-from aggregator import api
 from tests.conftest import libreoffice_convert, needs_libreoffice
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    return api.demo(tmp_path_factory.mktemp("summary") / "ws")
+@pytest.fixture
+def demo(demo_run):
+    return demo_run
 
 
 def _summary(result, form, period="2024-Y"):

@@ -20,6 +20,7 @@ WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Thư mục làm việc (mặc định: thư mục hiện tại).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON ra stdout.")]
+PdfOpt = Annotated[bool, typer.Option("--pdf", help="Tạo thêm bản PDF của báo cáo (cần LibreOffice).")]
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Coi hôm nay là ngày này (YYYY-MM-DD).")
 ]

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from aggregator import api
 from aggregator.cli.app import app
-from aggregator.cli.common import AsOfOpt, JsonOpt, WorkspaceOpt, guarded, parse_as_of
-from aggregator.cli.output import console, print_json, print_run
+from aggregator.cli.common import AsOfOpt, PdfOpt, JsonOpt, WorkspaceOpt, guarded, parse_as_of
+from aggregator.cli.output import console, print_json, print_pdf, print_run
 
 
 @app.command("demo")
 def demo_command(workspace: WorkspaceOpt = Path("demo-workspace"), as_of: AsOfOpt = None,
-                 json: JsonOpt = False) -> None:
+                 json: JsonOpt = False, pdf: PdfOpt = False) -> None:
     """Tạo tỉnh mẫu (dữ liệu giả lập) trong thư mục làm việc và chạy tổng hợp."""
     day = parse_as_of(as_of)
     result = guarded(lambda: api.demo(workspace.resolve(), day))
@@ -19,5 +19,7 @@ def demo_command(workspace: WorkspaceOpt = Path("demo-workspace"), as_of: AsOfOp
     out.print("\n[bold]Báo cáo Word:[/]")
     for path in result.reports:
         out.print(f"  {path}")
+    if pdf:
+        print_pdf(console(json), result.reports)
     if json:
         print_json(result.to_dict())

@@ -104,7 +104,23 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
                       ", ".join(r.rejected) or "—")
     out.print(table)
     outputs = [p for r in result.rounds for p in r.outputs]
+    if result.reminder:
+        outputs.append(result.reminder)
     if outputs:
         out.print("\n[bold]Kết quả đã ghi:[/]")
         for path in outputs:
             out.print(f"  {path}")
+
+
+def print_pdf(out: Console, documents: list) -> None:
+    """PDF copies through LibreOffice, or one clear line saying why there are none."""
+    from aggregator.render.pdf import PdfUnavailable, to_pdf
+
+    try:
+        pdfs = to_pdf(documents)
+    except PdfUnavailable as exc:
+        out.print(f"[yellow]{exc}[/]")
+        return
+    out.print("\n[bold]Bản PDF:[/]")
+    for path in pdfs:
+        out.print(f"  {path}")

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined
 
 
 class TemplateVariablesMissing(ValueError):
     """A Word template uses variables that the report context does not supply (our breakage)."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image for the context; becomes a docxtpl InlineImage when the template is opened."""
+
+    path: Path
+    width_mm: float = 160
 
 
 def strict_env() -> Environment:
@@ -28,7 +38,9 @@ def render_docx(template: Path, context: dict, out: Path) -> Path:
             f"mẫu báo cáo {template.name} dùng biến không có dữ liệu: {', '.join(sorted(missing))}"
         )
     doc = DocxTemplate(str(template))
-    doc.render(context, jinja_env=strict_env(), autoescape=True)
+    ready = {k: InlineImage(doc, str(v.path), width=Mm(v.width_mm)) if isinstance(v, Picture) else v
+             for k, v in context.items()}
+    doc.render(ready, jinja_env=strict_env(), autoescape=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out

@@ -1,0 +1,95 @@
+"""What every Word report and letter shares: the issuing body, the plan, dates, the signer, and the
+small helpers that make sentences read naturally in Vietnamese."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aggregator.config import Config
+from aggregator.consolidate import RoundResult
+from aggregator.render.vn import vn_date, vn_number, vn_percent, vn_short_date
+
+NO_ANSWER = "Chưa có đơn vị báo cáo nội dung này."
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter only: abbreviations such as TTHC and CBCCVC keep their case."""
+    return text[:1].lower() + text[1:]
+
+
+def join(parts: list[str]) -> str:
+    """'a', 'a và b', 'a, b và c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " và " + parts[-1]
+
+
+def n(value: float) -> str:
+    return vn_number(value)
+
+
+def common(config: Config, report_date: date) -> dict:
+    return {
+        "parent_body": config.parent_body,
+        "issuing_body": config.issuing_body,
+        "issuing_body_name": config.issuing_body_name,
+        "issuing_code": config.issuing_code,
+        "place": config.place,
+        "report_date": vn_date(report_date),
+        "report_year": str(report_date.year),
+        "recipient": config.recipient,
+        "province_name": config.province_name,
+        "plan_number": config.plan_number,
+        "plan_date": vn_short_date(config.plan_date),
+        "plan_title": lower_first(config.plan_title),
+        "copies_to": list(config.copies_to),
+        "archive_code": config.archive_code,
+        "signer_authority": config.signer.authority,
+        "signer_position": config.signer.position,
+        "signer_name": config.signer.name,
+    }
+
+
+def status_paragraphs(r: RoundResult) -> list[str]:
+    on = f"Đến {vn_date(r.as_of)}"
+    if r.expected == 0:
+        return [f"{on}, không có cơ quan, đơn vị, địa phương nào thuộc diện báo cáo trong kỳ."]
+    if r.submitted == 0:
+        out = [f"{on}, chưa có cơ quan, đơn vị, địa phương nào gửi báo cáo "
+               f"(thời hạn {r.round.deadline_text})."]
+    else:
+        rate = vn_percent(r.submitted / r.expected * 100)
+        on_time, late = r.count("on_time"), r.count("late")
+        if late == 0:
+            timing = "tất cả đều gửi đúng hạn" if r.submitted > 1 else "gửi đúng hạn"
+        elif on_time == 0:
+            timing = "tất cả đều gửi muộn" if r.submitted > 1 else "gửi muộn"
+        else:
+            timing = f"trong đó {n(on_time)} đơn vị gửi đúng hạn, {n(late)} đơn vị gửi muộn"
+        out = [f"{on}, {n(r.submitted)}/{n(r.expected)} cơ quan, đơn vị, địa phương đã gửi báo cáo "
+               f"(đạt {rate}), {timing} so với thời hạn ({r.round.deadline_text})."]
+        if len(r.by_group) > 1:
+            groups = [f"{g.label.lower() if g.label.startswith('Sở') else g.label} "
+                      f"{n(g.reported)}/{n(g.expected)}" for g in r.by_group]
+            out.append("Theo nhóm: " + join(groups) + ".")
+    late_units = r.units_with("late")
+    if late_units and r.submitted:
+        out.append("Các đơn vị gửi báo cáo muộn: " + join([u.name for u in late_units]) + ".")
+    missing = r.units_with("missing")
+    if missing and r.submitted:
+        out.append(f"Còn {n(len(missing))} đơn vị chưa gửi báo cáo: "
+                   + join([u.name for u in missing]) + ".")
+    rejected = r.units_with("rejected")
+    if rejected:
+        out.append(f"{n(len(rejected))} đơn vị gửi báo cáo chưa đạt yêu cầu, đã được trả lại để "
+                   "hoàn thiện: " + join([u.name for u in rejected]) + ".")
+    return out
+
+
+def attributed_texts(r: RoundResult, code: str) -> list[str]:
+    """Units' answers, identical ones merged, each attributed to the units that gave it."""
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for unit, text in r.texts.get(code, []):
+        key = " ".join(text.split()).rstrip(".;").casefold()
+        grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(unit.name)
+    return [f"{text} ({', '.join(names)})." for text, names in grouped.values()]

@@ -1,0 +1,52 @@
+"""Which outputs each round gets: its summary workbook, its Word report, and the reminder letter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from aggregator.config import Config
+from aggregator.consolidate import RoundResult
+from aggregator.render.cchc_report import cchc_context
+from aggregator.render.ktcv_report import ktcv_context
+from aggregator.render.reminder import reminder_context
+from aggregator.render.summary import write_summary
+from aggregator.render.word import render_docx
+
+Templates = Callable[[str], Path]  # template file name → path (workspace override or shipped)
+
+
+def _companion(results: list[RoundResult], form: str, year: int) -> RoundResult | None:
+    return next((r for r in results if r.form.code == form and r.period.year == year
+                 and r.period.kind == "Y"), None)
+
+
+def render_round(result: RoundResult, results: list[RoundResult], config: Config,
+                 report_date: date, outbox: Path, template: Templates) -> list[Path]:
+    folder = outbox / result.period.code
+    code, period = result.form.code, result.period.code
+    outputs = [write_summary(folder / f"tong-hop-{code}-{period}.xlsx", result)]
+    charts = folder / "bieu-do"
+    if code == "KTCV":
+        annual = result.period.kind == "Y"
+        context = ktcv_context(
+            result, config, report_date, charts,
+            dkt=_companion(results, "DKT", result.period.year) if annual else None,
+            kpkn=_companion(results, "KPKN", result.period.year) if annual else None)
+        name = "bao-cao-ktcv-nam.docx" if annual else "bao-cao-ktcv.docx"
+        outputs.append(render_docx(template(name), context, folder / f"bao-cao-{code}-{period}.docx"))
+    elif code == "CCHC":
+        outputs.append(render_docx(template("bao-cao-cchc.docx"),
+                                   cchc_context(result, config, report_date, charts),
+                                   folder / f"bao-cao-{code}-{period}.docx"))
+    return outputs
+
+
+def render_reminder(results: list[RoundResult], config: Config, as_of: date, outbox: Path,
+                    template: Templates) -> Path | None:
+    context = reminder_context(results, config, as_of)
+    if context is None:
+        return None
+    return render_docx(template("cong-van-don-doc.docx"), context,
+                       outbox / f"cong-van-don-doc-{as_of.isoformat()}.docx")
