@@ -143,11 +143,14 @@ def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: lis
     for i, name in enumerate(headers):
         c = table.rows[0].cells[i]
         cell_para(c, name, bold=True, size=12, first=True)
+    # The header row repeats on every page the table runs onto.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     table.rows[1].cells[0].paragraphs[0].add_run("{%tr for " + loop + " %}")
     for i, expr in enumerate(cells):
         p = table.rows[2].cells[i].paragraphs[0]
         p.paragraph_format.space_after = Pt(0)
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER
+        text_column = i == 1 or widths[i] >= 4.5  # names and contents read left-aligned
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if text_column else WD_ALIGN_PARAGRAPH.CENTER
         p.add_run(expr).font.size = Pt(12)
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     set_widths(table, widths)

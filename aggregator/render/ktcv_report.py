@@ -103,9 +103,10 @@ def dkt_paragraphs(dkt: RoundResult | None) -> list[str]:
         return ["Trong kỳ, Đoàn kiểm tra của tỉnh chưa có phiếu kết quả kiểm tra trực tiếp."]
     visits, units = len(dkt.records), dkt.records["unit"].nunique()
     kinds = Counter(dkt.records["2"]) if "2" in dkt.records else Counter()
+    order = dkt.form.by_code["2"].choices
+    listed = [f"{k.lower()} {n(kinds[k])} cuộc" for k in order if kinds.get(k)]
     out = [f"Đoàn kiểm tra của tỉnh đã kiểm tra trực tiếp {n(visits)} cuộc tại {n(units)} cơ quan, "
-           f"đơn vị, địa phương" + (f" ({join([f'{k.lower()} {n(v)} cuộc' for k, v in kinds.items()])})"
-                                    if kinds else "") + "."]
+           f"đơn vị, địa phương" + (f" ({join(listed)})" if listed else "") + "."]
     failed = []
     for row in dkt.form.matrices[0].rows:
         code = f"{row.code}.KQ"
@@ -114,7 +115,8 @@ def dkt_paragraphs(dkt: RoundResult | None) -> list[str]:
     if failed:
         failed.sort(reverse=True)
         out.append("Các nội dung còn đơn vị chưa đạt: "
-                   + join([f"{lower_first(label)} ({n(c)} đơn vị)" for c, label in failed[:4]]) + ".")
+                   + join([f"{lower_first(label)} ({n(c)} cuộc kiểm tra)" for c, label in failed[:4]])
+                   + ".")
     else:
         out.append("Các nội dung được kiểm tra đều đạt yêu cầu.")
     return out
