@@ -1,65 +1,41 @@
-"""The verbs — templates, check, run, status, report, demo — wiring the stages together.
+"""The verbs — templates, check, run, status, report, history, export, demo — wiring the stages.
 
 intake → read → validate → ledger → consolidate → render. The CLI only formats what these return.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+import hashlib
+import json
+from datetime import date
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from aggregator.config import Config, ConfigError, RoundConfig, load_config
+from aggregator import __version__
+from aggregator.config import RoundConfig
 from aggregator.consolidate import RoundResult, consolidate_round
-from aggregator.forms import FormRegistry
-from aggregator.faults import checkpoint
-from aggregator.intake import (
-    Incoming,
-    Scan,
-    release,
-    safe_part,
-    scan_inbox,
-    sha256_of,
-    store,
-    sync_barrier,
-    write_note,
-)
-from aggregator.ledger import Ledger, NewSubmission
-from aggregator.read import read_file
-from aggregator.render.feedback import write_feedback
+from aggregator.context import Context, open_context
+from aggregator.ingest import history as ledger_history
+from aggregator.ingest import ingest, levels, outcome_of
+from aggregator.intake import safe_part, sha256_of
+from aggregator.ledger import Ledger
 from aggregator.render.form_template import write_form_template
-from aggregator.render.reports import render_reminder, render_round
+from aggregator.render.reports import render_all
 from aggregator.render.vn import vn_short_date
 from aggregator.results import FileOutcome, HistoryEntry, RoundOutcome, RunResult, UnitRow
-from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry, UnitsError
+from aggregator.timing import Stopwatch
+from aggregator.units import UnitsError
 from aggregator.validate.judgment import History
-from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_batch
 from aggregator.workspace import Workspace
+
+__all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
+RENDER_STATE = ".trang-thai-bao-cao.json"
 
 
 class WorkspaceLocked(RuntimeError):
     """Another run holds the workspace lock."""
-
-
-@dataclass(frozen=True)
-class Context:
-    workspace: Workspace
-    config: Config
-    units: UnitRegistry
-    forms: FormRegistry
-
-
-def open_context(root: Path) -> Context:
-    ws = Workspace(root)
-    config = load_config(root)
-    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
-    if units.get(config.owner) is None:
-        raise ConfigError(f"Đơn vị tổng hợp “{config.owner}” (owner) không có trong danh mục đơn vị.")
-    forms = FormRegistry.default(ws.forms_dir)
-    return Context(ws, config, units, forms)
 
 
 # templates ------------------------------------------------------------------------------------
@@ -87,206 +63,21 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
 
 
 # check ----------------------------------------------------------------------------------------
-def _late(report: FileReport, config: Config, received: date) -> bool | None:
-    read = report.read
-    if read.form is None or read.period is None:
-        return None
-    round_ = config.round_for(read.form.code, read.period)
-    return None if round_ is None else received >= round_.late_from
-
-
-def _outcome(report: FileReport, name: str, sha: str, status: str, late: bool | None,
-             stored: Path | None = None, note: Path | None = None,
-             feedback: Path | None = None) -> FileOutcome:
-    read = report.read
-    return FileOutcome(
-        name=name, sha256=sha, status=status,
-        unit=read.unit.code if read.unit else None,
-        form=read.form.code if read.form else None,
-        period=read.period.code if read.period else None,
-        late=late, errors=report.errors, warnings=report.warnings, stored=stored, note=note,
-        feedback=feedback,
-    )
-
-
 def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     """Validate files without ingesting them: nothing is copied, moved or recorded."""
     ctx = open_context(root)
-    reads = [read_file(f, ctx.forms, ctx.units, ctx.config.limits) for f in files]
-    outcomes = []
-    history = History()
+    with ctx.workers() as workers:
+        reads = workers.read(files)
+    hist = History()
     if ctx.workspace.ledger.exists():
         with Ledger(ctx.workspace.ledger) as ledger:
-            history = _history(ledger, ctx.config)
-    for f, report in zip(files, validate_batch(reads, ctx.config, history, _levels(ctx), ctx.units)):
-        outcomes.append(_outcome(report, str(f), sha256_of(f),
-                                 "valid" if report.acceptable else "invalid", None))
-    return outcomes
+            hist = ledger_history(ledger, ctx.config)
+    reports = validate_batch(reads, ctx.config, hist, levels(ctx), ctx.units)
+    return [outcome_of(report, str(f), sha256_of(f), "valid" if report.acceptable else "invalid",
+                       None) for f, report in zip(files, reports)]
 
 
 # run ------------------------------------------------------------------------------------------
-def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None) -> str:
-    read = report.read
-    lines = [
-        "PHẢN HỒI VỀ TỆP BÁO CÁO",
-        "",
-        f"Tệp: {incoming.relative}",
-        f"Thời điểm lưu tệp: {incoming.received_at:%d/%m/%Y %H:%M}",
-    ]
-    if read.unit:
-        lines.append(f"Đơn vị: {read.unit.code} – {read.unit.name}")
-    if read.form:
-        lines.append(f"Biểu mẫu: {read.form.code} – {read.form.title}")
-    if read.period:
-        lines.append(f"Kỳ báo cáo: {read.period.label}")
-    lines += ["", "Tệp CHƯA ĐƯỢC TIẾP NHẬN vì có các lỗi sau:"]
-    lines += [f"  {i}. {issue.message}" for i, issue in enumerate(report.errors, start=1)]
-    if report.warnings:
-        lines += ["", "Các điểm cần xem lại (không phải lỗi):"]
-        lines += [f"  - {issue.message}" for issue in report.warnings]
-    if in_force:
-        lines += ["", f"Báo cáo đã tiếp nhận trước đó ({in_force}) vẫn được sử dụng để tổng hợp."]
-    lines += ["", "Đề nghị đơn vị sửa các lỗi trên và gửi lại tệp báo cáo."]
-    return "\n".join(lines) + "\n"
-
-
-def _feedback_intro(incoming: Incoming, report: FileReport) -> list[str]:
-    verdict = ("Tệp CHƯA ĐƯỢC TIẾP NHẬN: hãy sửa các ô tô đỏ (xem ghi chú tại từng ô) rồi gửi lại "
-               "chính tệp này." if report.errors else
-               "Tệp đã được tiếp nhận; các ô tô vàng cần đơn vị xem lại (không bắt buộc sửa).")
-    return [f"PHẢN HỒI VỀ TỆP “{incoming.relative}”", verdict]
-
-
-def _in_force_name(ledger: Ledger, report: FileReport) -> str | None:
-    read = report.read
-    if not read.identified:
-        return None
-    row = ledger.conn.execute(
-        "SELECT original_name FROM submissions WHERE status = 'accepted' AND superseded_by IS NULL"
-        " AND form = ? AND period = ? AND unit = ?",
-        (read.form.code, read.period.code, read.unit.code),
-    ).fetchone()
-    return row[0] if row else None
-
-
-def _position(cell) -> tuple[str | None, str | None]:
-    return (cell.sheet, cell.cell) if cell is not None else (None, None)
-
-
-def _levels(ctx: Context) -> dict[str, str]:
-    return {u.code: u.level for u in ctx.units.units}
-
-
-def _history(ledger: Ledger, config: Config) -> History:
-    """In-force numeric values per round, for the warnings that compare with what came before."""
-    frames = {}
-    for round_ in config.rounds:
-        long = ledger.in_force_values(round_.form, round_.parsed_period.code)
-        long = long[long["number"].notna()]
-        if not long.empty:
-            frames[(round_.form, round_.parsed_period.code)] = long.pivot_table(
-                index="unit", columns="indicator", values="number", aggfunc="sum")
-    return History(frames)
-
-
-@dataclass
-class _Planned:
-    """One file of the batch, between reading it and letting it leave the inbox."""
-
-    item: Incoming
-    submission: NewSubmission
-    outcome: FileOutcome
-
-
-def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming], list[_Planned],
-                                                                     list[int]]:
-    """Split the scan into fresh files, exact duplicates to keep, and files a killed run had
-    already recorded (their submission ids: only the release is left to do)."""
-    fresh, duplicates, recovered = [], [], []
-    seen_now: set[str] = set()
-    for item in scan.files:
-        known = ledger.find_sha(item.sha256)
-        unfinished = [r for r in known if r["inbox_path"] == item.relative
-                      and r["released_at"] is None and Path(r["stored_path"]).exists()]
-        if unfinished:
-            recovered.append((item, unfinished[0]["id"]))
-        elif known or item.sha256 in seen_now:
-            stored = store(item, ctx.workspace.archive / "trung-lap")
-            sub = NewSubmission(item.sha256, item.path.name, item.relative, str(stored),
-                                item.received_at, "duplicate", None, None, None, {}, [])
-            duplicates.append(_Planned(item, sub, FileOutcome(
-                item.relative, item.sha256, "duplicate", None, None, None, None, [], [], stored)))
-        else:
-            seen_now.add(item.sha256)
-            fresh.append(item)
-    return fresh, duplicates, recovered
-
-
-def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: datetime
-                ) -> list[_Planned]:
-    ws = ctx.workspace
-    limits = ctx.config.limits
-    reads = [read_file(item.path, ctx.forms, ctx.units, limits) for item in fresh]
-    reports = validate_batch(reads, ctx.config, _history(ledger, ctx.config), _levels(ctx),
-                             ctx.units)
-    planned = []
-    for item, report in zip(fresh, reports):
-        checkpoint("before-copy")
-        if ctx.config.received_time == "arrival":
-            item = replace(item, received_at=now)
-        read = report.read
-        late = _late(report, ctx.config, item.received_at.date())
-        note = None
-        if report.acceptable:
-            folder = ws.archive / read.form.code / read.period.code / safe_part(read.unit.code)
-            stored, status = store(item, folder), "accepted"
-        else:
-            stored, status = store(item, ws.rejected), "rejected"
-            note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
-        checkpoint("after-copy")
-        feedback = None
-        if report.issues and read.form is not None:
-            feedback = write_feedback(
-                stored, report.issues,
-                ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else "khong-ro-don-vi")
-                / f"{Path(item.relative).stem}-phan-hoi.xlsx",
-                _feedback_intro(item, report))
-        values = {code: (value, *_position(read.cells.get(code)))
-                  for code, value in report.values.items()}
-        sub = NewSubmission(
-            item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
-            read.unit.code if read.unit else None, read.form.code if read.form else None,
-            read.period.code if read.period else None, values, report.issues,
-            instance=report.instance, items=report.items)
-        planned.append(_Planned(item, sub, _outcome(report, item.relative, item.sha256, status,
-                                                    late, stored, note, feedback)))
-    return planned
-
-
-def _ingest(ctx: Context, ledger: Ledger, run_id: int) -> tuple[list[FileOutcome], int, list[str]]:
-    """Keep every new file: copy and verify → one sync barrier → one ledger transaction → release.
-
-    A run killed anywhere leaves each file either still in the inbox (and the next run redoes it:
-    copies are idempotent, the ledger transaction all-or-nothing) or recorded and archived (and the
-    next run only finishes releasing it).
-    """
-    scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds)
-    fresh, duplicates, recovered = _plan_known(ctx, ledger, scan)
-    planned = duplicates + _plan_fresh(ctx, ledger, fresh, datetime.now().replace(microsecond=0))
-    sync_barrier([Path(p.submission.stored_path) for p in planned])
-    ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
-    done = []
-    for sid, (item, _) in zip(ids, [(p.item, None) for p in planned]):
-        checkpoint("before-release")
-        if release(item):
-            done.append(sid)
-    for item, sid in recovered:
-        if release(item):
-            done.append(sid)
-    ledger.mark_released(done)
-    return [p.outcome for p in planned], len(recovered), scan.unsettled
-
-
 def _consolidate(ctx: Context, ledger: Ledger, round_: RoundConfig, as_of: date) -> RoundResult:
     period = round_.parsed_period.code
     subs = ledger.submissions(round_.form, period)
@@ -321,19 +112,48 @@ def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
     )
 
 
+def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
+    """What the outputs depend on: the ledger's submissions, the day, configuration, templates."""
+    parts = [__version__, as_of.isoformat(), repr(ledger.data_version()), ctx.config.model_dump_json()]
+    for folder in (ctx.workspace.reports_dir, ctx.workspace.forms_dir):
+        if folder.is_dir():
+            parts += [f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(folder.iterdir())]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
-            only: tuple[str | None, str | None] = (None, None)) -> tuple[list[RoundOutcome],
-                                                                        Path | None]:
+            only: tuple[str | None, str | None] = (None, None), workers=None,
+            timings: dict[str, float] | None = None) -> tuple[list[RoundOutcome], Path | None]:
+    """Consolidate the rounds; with `render`, write their outputs — unless nothing they depend on
+    changed since the outputs on disk were written (a re-run with nothing new)."""
+    clock = Stopwatch(timings if timings is not None else {})
     form, period = only
     chosen = [r for r in ctx.config.rounds
               if not (form and r.form != form.upper())
               and not (period and r.parsed_period.code != period)]
     results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
-    outbox, template = ctx.workspace.outbox, ctx.workspace.report_template
-    out = [_round_outcome(r, render_round(r, results, ctx.config, as_of, outbox, template)
-                          if render else []) for r in results]
-    reminder = render_reminder(results, ctx.config, as_of, outbox, template) if render else None
-    return out, reminder
+    clock.lap("consolidate")
+    if not render:
+        return [_round_outcome(r, []) for r in results], None
+    state_file = ctx.workspace.outbox / RENDER_STATE
+    fingerprint = _fingerprint(ctx, ledger, as_of)
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    outputs = {k: [Path(p) for p in v] for k, v in state.get("outputs", {}).items()}
+    fresh = state.get("fingerprint") == fingerprint and all(
+        p.exists() for paths in outputs.values() for p in paths)
+    if not fresh:
+        outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
+                             ctx.workspace.report_template, workers, timings)
+        state_file.write_text(json.dumps({"fingerprint": fingerprint, "outputs": {
+            k: [str(p) for p in v] for k, v in outputs.items()}}, ensure_ascii=False),
+            encoding="utf-8")
+    clock.reset()
+    reminder = next(iter(outputs.get("reminder", [])), None)
+    return [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", []))
+            for r in results], reminder
 
 
 def _locked(ws: Workspace) -> FileLock:
@@ -354,18 +174,20 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
     ctx = open_context(root)
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
+    timings: dict[str, float] = {}
     try:
-        with Ledger(ws.ledger) as ledger:
+        with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
-            files, recovered, unsettled = _ingest(ctx, ledger, run_id)
-            rounds, reminder = _rounds(ctx, ledger, as_of, render=True)
+            files, recovered, unsettled = ingest(ctx, ledger, run_id, workers, timings)
+            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
                               sum(f.status == "rejected" for f in files),
                               sum(f.status == "duplicate" for f in files))
     finally:
         lock.release()
-    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder)
+    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
+                     timings)
 
 
 def _read_ledger(ctx: Context) -> Ledger:
@@ -407,8 +229,9 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
     try:
-        with Ledger(ws.ledger) as ledger:
-            rounds, reminder = _rounds(ctx, ledger, as_of, render=True)
+        ws.outbox.joinpath(RENDER_STATE).unlink(missing_ok=True)  # re-render on request
+        with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
+            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers)
         return RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder)
     finally:
         lock.release()

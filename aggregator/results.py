@@ -139,6 +139,7 @@ class RunResult:
     recovered: int = 0  # files a killed run had recorded; this run finished releasing them
     unsettled: list[str] = field(default_factory=list)  # still being written: left for next run
     reminder: Path | None = None  # the công văn đôn đốc, when some unit is missing or rejected
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the run
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -157,4 +158,5 @@ class RunResult:
             "recovered": self.recovered,
             "unsettled": self.unsettled,
             "reminder": str(self.reminder) if self.reminder else None,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }

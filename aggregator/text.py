@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels and headers recur in every file of a run
 def fold(text: str) -> str:
     """Lower-case, no diacritics, đ→d: 'Huyện Đồng Hỷ' and 'huyen dong hy' fold alike."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

@@ -63,7 +63,12 @@ def derived_of(form: FormSpec, totals: dict[str, float]) -> dict[str, float | No
 
 def rollup(form: FormSpec, frame: pd.DataFrame, units: UnitRegistry, level: str) -> pd.DataFrame:
     """Per-unit values rolled up to the ancestors at `level` (communes → districts → provinces)."""
-    ancestors = pd.Series({u: units.ancestor_at(u, level) for u in frame.index}, dtype=object)
+    return group_up(form, frame, {u: units.ancestor_at(u, level) for u in frame.index})
+
+
+def group_up(form: FormSpec, frame: pd.DataFrame, mapping: dict[str, str | None]) -> pd.DataFrame:
+    """Per-unit values summed (counts) or averaged (rates) into the units `mapping` names."""
+    ancestors = pd.Series(mapping, dtype=object)
     keyed = frame.assign(_up=ancestors.reindex(frame.index)).dropna(subset=["_up"])
     sums = [i.code for i in form.indicators if i.is_numeric and i.aggregation == "sum"]
     means = [i.code for i in form.indicators if i.is_numeric and i.aggregation == "mean"]

@@ -114,11 +114,13 @@ def _row(key: str, label: str, items: list[UnitStatus]) -> Completeness:
     )
 
 
-def breakdown(items: list[UnitStatus], by: str, names: dict[str, str]) -> list[Completeness]:
-    """Rows per group (`by="group"`) or per parent unit (`by="parent"`), in order of appearance."""
+def breakdown(items: list[UnitStatus], by: str, names: dict[str, str],
+              key_of=None) -> list[Completeness]:
+    """Rows per group (`by="group"`) or per parent unit (`by="parent"`), in order of appearance;
+    `key_of` (unit code → key) overrides the attribute, e.g. the owner's child above each unit."""
     buckets: dict[str, list[UnitStatus]] = {}
     for item in items:
-        key = getattr(item.unit, by) or ""
+        key = key_of(item.unit.code) if key_of else getattr(item.unit, by) or ""
         buckets.setdefault(key, []).append(item)
     label = (lambda k: GROUP_LABELS.get(k, k)) if by == "group" else (lambda k: names.get(k, k))
     return [_row(k, label(k), v) for k, v in buckets.items()]

@@ -8,7 +8,13 @@ from datetime import date
 import pandas as pd
 
 from aggregator.config import RoundConfig
-from aggregator.consolidate.aggregate import derived_frame, derived_of, per_unit, totals_of
+from aggregator.consolidate.aggregate import (
+    derived_frame,
+    derived_of,
+    group_up,
+    per_unit,
+    totals_of,
+)
 from aggregator.consolidate.completeness import (
     Completeness,
     UnitStatus,
@@ -41,7 +47,17 @@ class RoundResult:
     by_group: list[Completeness] = field(default_factory=list)
     by_parent: list[Completeness] = field(default_factory=list)
     overall: Completeness | None = None
+    # The units directly below the consolidating unit (the province's agencies and districts; a
+    # ministry's provinces): the rows of the report's appendix and charts.
+    by_child: list[Completeness] = field(default_factory=list)
+    child_values: pd.DataFrame = field(default_factory=pd.DataFrame)
+    child_derived: pd.DataFrame = field(default_factory=pd.DataFrame)
+    names: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def flat(self) -> bool:
+        """Every expected unit sits directly below the consolidating unit."""
+        return len(self.by_child) == self.expected
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
 
@@ -97,6 +113,10 @@ def consolidate_round(
     warnings = [(units[sub_unit[w.submission_id]], w.message) for w in warn.itertuples()
                 if sub_unit.get(w.submission_id) in rank]
     names = {u.code: u.name for u in units.units}
+    child = {s.unit.code: (units.child_of(s.unit.code, owner) if owner else s.unit.code) or s.unit.code
+             for s in status_list}
+    child_values = group_up(form, frame, child) if len(frame) else frame
+    child_order = list(dict.fromkeys(child[c] for c in order))
 
     return RoundResult(
         round=round_, form=form, period=round_.parsed_period, as_of=as_of, statuses=status_list,
@@ -106,4 +126,8 @@ def consolidate_round(
         choices=choice_counts(form, vals), warnings=warnings,
         by_group=breakdown(status_list, "group", names),
         by_parent=breakdown(status_list, "parent", names), overall=overall(status_list),
+        by_child=breakdown(status_list, "parent", names, key_of=child.get),
+        child_values=child_values.reindex([c for c in child_order if c in child_values.index]),
+        child_derived=derived_frame(form, child_values) if len(child_values) else pd.DataFrame(),
+        names=names,
     )

@@ -200,6 +200,11 @@ class Ledger:
             (unit, unit),
         ).fetchall()
 
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever a submission is recorded: what the reports depend on."""
+        row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM submissions").fetchone()
+        return int(row[0]), int(row[1])
+
     def rounds_seen(self) -> list[tuple[str, str]]:
         return [
             (r["form"], r["period"])

@@ -8,14 +8,17 @@ from datetime import date
 from pathlib import Path
 
 from aggregator.config import Config
-from aggregator.consolidate import STATUS_LABELS, RoundResult, ratio
-from aggregator.render.charts import bar_chart
+from aggregator.consolidate import RoundResult, ratio
+from aggregator.render.charts import ChartSpec, draw
 from aggregator.render.report_context import (
     NO_ANSWER,
     attributed_texts,
+    by_child,
+    child_status,
     common,
     lower_first,
     n,
+    names,
     status_paragraphs,
 )
 from aggregator.render.vn import DASH, vn_number, vn_percent
@@ -70,49 +73,53 @@ def reform_paragraphs(r: RoundResult) -> list[str]:
 
 
 def _ranked(r: RoundResult):
-    return r.per_unit["10"].dropna().sort_values(ascending=False)
+    return by_child(r, "10").sort_values(ascending=False)
 
 
 def score_paragraphs(r: RoundResult) -> list[str]:
     scores = _ranked(r)
     if scores.empty:
         return ["Chưa có đơn vị báo cáo điểm tự đánh giá chỉ số CCHC."]
-    best, worst = scores.index[0], scores.index[-1]
-    return [f"Điểm tự đánh giá chỉ số CCHC bình quân đạt {_value(scores.mean(), 2)} điểm; cao nhất "
-            f"là {r.unit(best).name} ({_value(scores.iloc[0], 2)} điểm), thấp nhất là "
-            f"{r.unit(worst).name} ({_value(scores.iloc[-1], 2)} điểm). Xếp hạng chi tiết tại Phụ lục."]
+    best, worst = names(r, [scores.index[0], scores.index[-1]])
+    return [f"Điểm tự đánh giá chỉ số CCHC bình quân đạt {_value(r.totals['10'], 2)} điểm; cao "
+            f"nhất là {best} ({_value(scores.iloc[0], 2)} điểm), thấp nhất là {worst} "
+            f"({_value(scores.iloc[-1], 2)} điểm). Xếp hạng chi tiết tại Phụ lục."]
 
 
 def unit_rows(r: RoundResult) -> list[dict[str, str]]:
     scores = _ranked(r)
     rank = {code: i for i, code in enumerate(scores.index, start=1)}
-    status = {s.unit.code: s for s in r.statuses}
-    order = list(scores.index) + [s.unit.code for s in r.statuses if s.unit.code not in rank]
+    order = list(scores.index) + [c.key for c in r.by_child if c.key not in rank]
     rows = []
     for code in order:
-        has = code in r.per_unit.index
-        v = r.per_unit.loc[code] if has else None
+        has = code in r.child_values.index
+        v = r.child_values.loc[code] if has else None
         rows.append({
-            "rank": str(rank.get(code, DASH)), "name": status[code].unit.name,
+            "rank": str(rank.get(code, DASH)), "name": r.names.get(code, code),
             "score": _value(v["10"], 2) if has else DASH,
-            "completion": vn_percent(r.per_unit_derived.loc[code, "R1"]) if has else DASH,
+            "completion": vn_percent(r.child_derived.loc[code, "R1"]) if has else DASH,
             "digitized": _value(v["7"]) if has else DASH,
             "satisfaction": _value(v["8"]) if has else DASH,
             "e_documents": _value(v["9"]) if has else DASH,
-            "status": STATUS_LABELS[status[code].status],
+            "status": child_status(r, code),
         })
     return rows
 
 
+def chart_specs(r: RoundResult, folder: Path) -> dict[str, ChartSpec | None]:
+    scores = _ranked(r)
+    if not len(scores):
+        return {"chart_scores": None}
+    return {"chart_scores": ChartSpec(folder, f"diem-cchc-{r.period.code}",
+                                      "Điểm tự đánh giá chỉ số CCHC", tuple(names(r, scores.index)),
+                                      tuple(scores.values), horizontal=True)}
+
+
 def cchc_context(r: RoundResult, config: Config, report_date: date,
                  chart_dir: Path | None = None) -> dict:
-    scores = _ranked(r)
     chart = None
-    if chart_dir and len(scores):
-        chart = Picture(bar_chart(chart_dir / f"bieu-do-diem-cchc-{r.period.code}.png",
-                                  "Điểm tự đánh giá chỉ số CCHC",
-                                  [r.unit(c).name for c in scores.index], list(scores.values),
-                                  horizontal=True))
+    if chart_dir and (spec := chart_specs(r, chart_dir)["chart_scores"]):
+        chart = Picture(draw(spec))
     return common(config, report_date) | {
         "period_label_lower": lower_first(r.period.label),
         "status_paragraphs": status_paragraphs(r),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,6 @@ import pandas as pd
 from aggregator.config import Config, RoundConfig
 from aggregator.consolidate import RoundResult
 from aggregator.forms import FormSpec
-from aggregator.render.filled_form import fill_form
 from aggregator.render.form_template import write_form_template
 from aggregator.units import Unit
 
@@ -34,7 +32,7 @@ def export_values(out: Path, spec: FormSpec, config: Config, round_: RoundConfig
                 values[ind.code] = answers[0][1]
             elif answers:
                 values[ind.code] = "\n".join(f"- {u.name}: {t}" for u, t in answers)
-    items, labels = None, None
+    items = None
     if spec.line_list and not result.items.empty:
         mine = result.items[result.items["unit"].isin(subtree)]
         keys = [c.key for c in spec.line_list.columns]
@@ -49,7 +47,4 @@ def export_values(out: Path, spec: FormSpec, config: Config, round_: RoundConfig
                 item["GHI_CHU"] = "; ".join(x for x in (names.get(row["unit"], row["unit"]),
                                                         item.get("GHI_CHU")) if x)
             items.append(item)
-        labels = {c.key: c.label for c in spec.line_list.columns}
-    with tempfile.TemporaryDirectory() as tmp:
-        blank = write_form_template(Path(tmp) / "blank.xlsx", spec, config, round_, unit)
-        return fill_form(blank, values, out, items=items, item_labels=labels)
+    return write_form_template(out, spec, config, round_, unit, values=values, items=items)

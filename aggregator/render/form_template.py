@@ -10,6 +10,7 @@ rest is protected without a password. Totals are input cells: the reader checks 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
@@ -79,8 +80,6 @@ def _validation(kind: str, choices: tuple[str, ...] = ()) -> dict | None:
         return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
                 "error_message": "Nhập một số từ 0 đến 100.", **common}
     if kind == "date":
-        from datetime import date
-
         return {"validate": "date", "criteria": "between", "minimum": date(2000, 1, 1),
                 "maximum": date(2100, 12, 31),
                 "error_message": "Nhập ngày dạng ngày/tháng/năm, ví dụ 15/10/2024.", **common}
@@ -90,11 +89,24 @@ def _validation(kind: str, choices: tuple[str, ...] = ()) -> dict | None:
     return None
 
 
-def _input(ws: Worksheet, f: Formats, row: int, col: int, kind: str, choices=()) -> None:
-    ws.write_blank(row, col, None, f.entry[kind])
+def _input(ws: Worksheet, f: Formats, row: int, col: int, kind: str, choices=(),
+           value: object = None) -> None:
+    """An unlocked, shaded input cell with its validation; pre-filled when `value` is given."""
+    _write_value(ws, f, row, col, kind, value)
     rule = _validation(kind, choices)
     if rule:
         ws.data_validation(row, col, row, col, rule)
+
+
+def _write_value(ws: Worksheet, f: Formats, row: int, col: int, kind: str, value: object) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, f.entry[kind])
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), f.entry[kind])
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, f.entry[kind])
+    else:
+        ws.write_number(row, col, value, f.entry[kind])
 
 
 def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
@@ -124,7 +136,7 @@ def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
 
 
 def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indicator, ...],
-                  row: int) -> int:
+                  row: int, values: dict[str, object]) -> int:
     for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]):
         ws.write_string(row, c, name, f.head)
     bounds = {r.left[0]: r for r in form.all_rules if r.kind == "compare" and len(r.left) == 1}
@@ -135,15 +147,15 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
         ws.write_string(row, 2, ind.unit, f.center)
         hint = form.formula_hint(ind.code) or (bounds[ind.code].describe() if ind.code in bounds else "")
         if ind.type == "text":
-            ws.merge_range(row, 3, row, 4, "", f.entry["text"])
+            ws.merge_range(row, 3, row, 4, str(values.get(ind.code) or ""), f.entry["text"])
             ws.set_row(row, 75)
         else:
-            _input(ws, f, row, 3, ind.type, ind.choices)
+            _input(ws, f, row, 3, ind.type, ind.choices, values.get(ind.code))
             ws.write_string(row, 4, hint, f.note)
     return row + 2
 
 
-def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int) -> int:
+def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[str, object]) -> int:
     # Descriptive labels above the header row; the header row carries the option keys (contract).
     ws.write_string(row, 0, "", f.head)
     ws.write_string(row, 1, "", f.head)
@@ -160,21 +172,23 @@ def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int) -> int:
         ws.write_string(row, 0, r.code, f.center)
         ws.write_string(row, 1, r.label, f.bold_text if r.code == m.total_row else f.text)
         for c, col in enumerate(m.columns, start=2):
-            _input(ws, f, row, c, col.type, col.choices)
+            _input(ws, f, row, c, col.type, col.choices, values.get(f"{r.code}.{col.key}"))
     return row + 2
 
 
-def _line_list(ws: Worksheet, f: Formats, ll: LineList, row: int) -> int:
+def _line_list(ws: Worksheet, f: Formats, ll: LineList, row: int,
+               items: list[dict[str, object]]) -> int:
     widths = {"text": 34, "choice": 18, "date": 14, "count": 7, "percent": 9, "score": 9}
     for c, col in enumerate(ll.columns):
         ws.write_string(row, c, col.label, f.head)
         ws.set_column(c, c, widths[col.type])
     ws.set_row(row, 45)
     first = row + 1
-    for r in range(first, first + ll.rows):
+    last = first + max(ll.rows, len(items)) - 1
+    for r in range(first, last + 1):
+        item = items[r - first] if r - first < len(items) else {}
         for c, col in enumerate(ll.columns):
-            ws.write_blank(r, c, None, f.entry[col.type])
-    last = first + ll.rows - 1
+            _write_value(ws, f, r, c, col.type, item.get(col.key))
     for c, col in enumerate(ll.columns):
         rule = _validation(col.type, col.choices)
         if rule:
@@ -201,7 +215,12 @@ def write_form_template(
     round_: RoundConfig | None = None,
     unit: Unit | None = None,
     unit_choices: list[Unit] | None = None,
+    values: dict[str, object] | None = None,
+    items: list[dict[str, object]] | None = None,
 ) -> Path:
+    """The form, blank or for one unit; `values` (code → value) and `items` (line-list rows by
+    column key) pre-fill it — for exports to the level above, and for generated test data."""
+    values = values or {}
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _formats(wb)
@@ -257,11 +276,11 @@ def write_form_template(
             ws.write_string(row, 0, title, f.section)
             row += 1
         if section.indicators:
-            row = _scalar_table(ws, f, form, section.indicators, row)
+            row = _scalar_table(ws, f, form, section.indicators, row, values)
         elif section.matrix:
-            row = _matrix_table(ws, f, section.matrix, row)
+            row = _matrix_table(ws, f, section.matrix, row, values)
         elif section.line_list:
-            row = _line_list(ws, f, section.line_list, row)
+            row = _line_list(ws, f, section.line_list, row, items or [])
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
                     "format_columns": True, "format_rows": True})
     ws.set_paper(9)

@@ -9,15 +9,18 @@ from datetime import date
 from pathlib import Path
 
 from aggregator.config import Config
-from aggregator.consolidate import STATUS_LABELS, RoundResult
-from aggregator.render.charts import bar_chart
+from aggregator.consolidate import RoundResult
+from aggregator.render.charts import ChartSpec, draw
 from aggregator.render.report_context import (
     NO_ANSWER,
     attributed_texts,
+    by_child,
+    child_status,
     common,
     join,
     lower_first,
     n,
+    names,
     status_paragraphs,
 )
 from aggregator.render.vn import DASH, vn_percent, vn_short_date
@@ -145,20 +148,22 @@ def _cell(value: float) -> str:
 
 
 def unit_rows(r: RoundResult) -> list[dict[str, str]]:
+    """The appendix: one row per unit directly below the consolidating unit."""
     rows = []
-    for i, s in enumerate(r.statuses, start=1):
-        has = s.unit.code in r.per_unit.index
-        v = r.per_unit.loc[s.unit.code] if has else None
-        rate = r.per_unit_derived.loc[s.unit.code, "R1"] if has else None
+    for i, child in enumerate(r.by_child, start=1):
+        code = child.key
+        has = code in r.child_values.index
+        v = r.child_values.loc[code] if has else None
+        rate = r.child_derived.loc[code, "R1"] if has else None
         rows.append({
-            "stt": str(i), "name": s.unit.name,
+            "stt": str(i), "name": r.names.get(code, code),
             "inspections": _cell(v["1"]) if has else DASH,
             "violators": _cell(v["4"]) if has else DASH,
             "violations": _cell(v["5"]) if has else DASH,
             "handled": _cell(v["6"]) if has else DASH,
             "resolved": _cell(v["9"]) if has else DASH,
             "on_time_rate": vn_percent(None if rate is None or math.isnan(rate) else rate),
-            "status": STATUS_LABELS[s.status],
+            "status": child_status(r, code),
         })
     return rows
 
@@ -171,21 +176,20 @@ def key_figures(r: RoundResult) -> list[dict[str, str]]:
     return rows
 
 
-def charts(r: RoundResult, folder: Path) -> dict[str, Picture | None]:
+def chart_specs(r: RoundResult, folder: Path) -> dict[str, ChartSpec | None]:
     t, labels = r.totals, r.form.by_code
     violations = None
     if any(t[c] for c in VIOLATION_TYPES):
-        violations = Picture(bar_chart(
-            folder / f"bieu-do-vi-pham-{r.period.code}.png", "Số lượt vi phạm theo loại",
-            [labels[c].label for c in VIOLATION_TYPES], [t[c] for c in VIOLATION_TYPES],
-            horizontal=True))
-    rates = r.per_unit_derived["R1"].dropna().sort_values(ascending=False)
+        violations = ChartSpec(folder, f"vi-pham-{r.period.code}", "Số lượt vi phạm theo loại",
+                               tuple(labels[c].label for c in VIOLATION_TYPES),
+                               tuple(t[c] for c in VIOLATION_TYPES), horizontal=True)
+    rates = by_child(r, "R1").sort_values(ascending=False)
     on_time = None
     if len(rates):
-        on_time = Picture(bar_chart(
-            folder / f"bieu-do-dung-han-{r.period.code}.png",
-            "Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn (%)",
-            [r.unit(c).name for c in rates.index], list(rates.values), horizontal=True, percent=True))
+        on_time = ChartSpec(folder, f"dung-han-{r.period.code}",
+                            "Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn (%)",
+                            tuple(names(r, rates.index)), tuple(rates.values), horizontal=True,
+                            percent=True)
     return {"chart_violations": violations, "chart_on_time": on_time}
 
 
@@ -207,5 +211,6 @@ def ktcv_context(r: RoundResult, config: Config, report_date: date, chart_dir: P
         "open_items": open_items(kpkn),
         "deadline": vn_short_date(r.round.deadline),
     }
-    pictures = charts(r, chart_dir) if chart_dir else {"chart_violations": None, "chart_on_time": None}
-    return context | pictures
+    specs = chart_specs(r, chart_dir) if chart_dir else {}
+    return context | {name: Picture(draw(spec)) if spec else None for name, spec in specs.items()} | {
+        k: None for k in ("chart_violations", "chart_on_time") if k not in specs}

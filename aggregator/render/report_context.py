@@ -93,3 +93,27 @@ def attributed_texts(r: RoundResult, code: str) -> list[str]:
         key = " ".join(text.split()).rstrip(".;").casefold()
         grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(unit.name)
     return [f"{text} ({', '.join(names)})." for text, names in grouped.values()]
+
+
+def by_child(r: RoundResult, code: str):
+    """A per-unit value (or derived rate) for each unit directly below the consolidating unit."""
+    import pandas as pd
+
+    source = r.child_derived if code in r.child_derived else r.child_values
+    return source[code].dropna() if code in source else pd.Series(dtype=float)
+
+
+def names(r: RoundResult, codes) -> list[str]:
+    return [r.names.get(c, c) for c in codes]
+
+
+def child_status(r: RoundResult, code: str) -> str:
+    """'Đúng hạn' for a unit reporting itself; '12/15 đã nộp' for a unit standing for many."""
+    from aggregator.consolidate import STATUS_LABELS
+
+    row = next(c for c in r.by_child if c.key == code)
+    if row.expected == 1:
+        for status in ("on_time", "late", "rejected", "missing"):
+            if getattr(row, status):
+                return STATUS_LABELS[status]
+    return f"{n(row.reported)}/{n(row.expected)} đã nộp"

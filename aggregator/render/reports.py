@@ -1,4 +1,5 @@
-"""Which outputs each round gets: its summary workbook, its Word report, and the reminder letter."""
+"""Which outputs each round gets — its summary workbook and Word report — and the reminder letter.
+Charts are drawn first, all at once and in parallel when there are several."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 
 from aggregator.config import Config
 from aggregator.consolidate import RoundResult
-from aggregator.render.cchc_report import cchc_context
-from aggregator.render.ktcv_report import ktcv_context
+from aggregator.render import cchc_report, ktcv_report
+from aggregator.render.charts import draw
 from aggregator.render.reminder import reminder_context
 from aggregator.render.summary import write_summary
 from aggregator.render.word import render_docx
+from aggregator.timing import Stopwatch
 
 Templates = Callable[[str], Path]  # template file name → path (workspace override or shipped)
+CHARTS = {"KTCV": ktcv_report.chart_specs, "CCHC": cchc_report.chart_specs}
 
 
 def _companion(results: list[RoundResult], form: str, year: int) -> RoundResult | None:
@@ -30,7 +33,7 @@ def render_round(result: RoundResult, results: list[RoundResult], config: Config
     charts = folder / "bieu-do"
     if code == "KTCV":
         annual = result.period.kind == "Y"
-        context = ktcv_context(
+        context = ktcv_report.ktcv_context(
             result, config, report_date, charts,
             dkt=_companion(results, "DKT", result.period.year) if annual else None,
             kpkn=_companion(results, "KPKN", result.period.year) if annual else None)
@@ -38,7 +41,7 @@ def render_round(result: RoundResult, results: list[RoundResult], config: Config
         outputs.append(render_docx(template(name), context, folder / f"bao-cao-{code}-{period}.docx"))
     elif code == "CCHC":
         outputs.append(render_docx(template("bao-cao-cchc.docx"),
-                                   cchc_context(result, config, report_date, charts),
+                                   cchc_report.cchc_context(result, config, report_date, charts),
                                    folder / f"bao-cao-{code}-{period}.docx"))
     return outputs
 
@@ -50,3 +53,25 @@ def render_reminder(results: list[RoundResult], config: Config, as_of: date, out
         return None
     return render_docx(template("cong-van-don-doc.docx"), context,
                        outbox / f"cong-van-don-doc-{as_of.isoformat()}.docx")
+
+
+def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: Path,
+               template: Templates, workers=None, timings: dict[str, float] | None = None
+               ) -> dict[str, list[Path]]:
+    """Every output of the run, keyed 'FORM:PERIOD' (and 'reminder')."""
+    clock = Stopwatch(timings if timings is not None else {})
+    specs = [spec for r in results if r.form.code in CHARTS
+             for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values() if spec]
+    todo = [s for s in specs if not s.path.exists()]
+    if workers is not None and len(todo) > 1:
+        workers.map_small(draw, todo)
+    clock.lap("charts")
+    out = {}
+    for r in results:
+        out[f"{r.form.code}:{r.period.code}"] = render_round(r, results, config, as_of, outbox,
+                                                             template)
+    clock.lap("reports")
+    reminder = render_reminder(results, config, as_of, outbox, template)
+    out["reminder"] = [reminder] if reminder else []
+    clock.lap("reports")
+    return out

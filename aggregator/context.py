@@ -1,0 +1,39 @@
+"""What every verb starts from: the workspace, its configuration, unit list and form definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aggregator.config import Config, ConfigError, load_config
+from aggregator.forms import FormRegistry
+from aggregator.settings import shipped_templates_dir
+from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
+from aggregator.workers import Workers
+from aggregator.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Context:
+    workspace: Workspace
+    config: Config
+    units: UnitRegistry
+    forms: FormRegistry
+
+    @property
+    def units_file(self) -> Path:
+        return self.config.units_file or DEFAULT_UNITS_FILE
+
+    def workers(self, processes: int | None = None) -> Workers:
+        return Workers([shipped_templates_dir() / "forms", self.workspace.forms_dir],
+                       self.units_file, self.forms, self.units, self.config.limits, processes)
+
+
+def open_context(root: Path) -> Context:
+    ws = Workspace(root)
+    config = load_config(root)
+    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    if units.get(config.owner) is None:
+        raise ConfigError(f"Đơn vị tổng hợp “{config.owner}” (owner) không có trong danh mục đơn vị.")
+    forms = FormRegistry.default(ws.forms_dir)
+    return Context(ws, config, units, forms)

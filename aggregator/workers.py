@@ -1,0 +1,84 @@
+"""A pool of worker processes for the parts of a run that are per file or per chart: reading files,
+writing feedback copies, drawing charts. Workers load the form and unit registries once, at start.
+
+Small batches stay in the calling process: starting workers costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from aggregator.forms import FormRegistry
+from aggregator.read import ReadResult, read_file
+from aggregator.read.guard import Limits
+from aggregator.units import UnitRegistry
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_PARALLEL = 24  # below this many items, do the work in-process
+_STATE: tuple[FormRegistry, UnitRegistry, Limits] | None = None
+
+
+def _init(forms_dirs: list[str], units_file: str, limits: Limits) -> None:
+    global _STATE
+    _STATE = (FormRegistry.load(*map(Path, forms_dirs)), UnitRegistry.from_csv(Path(units_file)),
+              limits)
+
+
+def _read(path: str) -> tuple:
+    """Read in a worker; return plain data (codes instead of specs) that pickles cheaply."""
+    forms, units, limits = _STATE
+    r = read_file(Path(path), forms, units, limits)
+    return (r.form.code if r.form else None, r.form_version, r.unit.code if r.unit else None,
+            r.period, r.cells, r.items, r.issues)
+
+
+class Workers:
+    def __init__(self, forms_dirs: list[Path], units_file: Path, forms: FormRegistry,
+                 units: UnitRegistry, limits: Limits, processes: int | None = None):
+        self.forms, self.units, self.limits = forms, units, limits
+        self._args = ([str(d) for d in forms_dirs], str(units_file), limits)
+        self.processes = processes if processes is not None else min(os.cpu_count() or 1, 8)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.processes, initializer=_init,
+                                             initargs=self._args)
+        return self._pool
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        items = list(items)
+        if self.processes <= 1 or len(items) < MIN_PARALLEL:
+            return [fn(item) for item in items]
+        chunk = max(1, len(items) // (self.processes * 8))
+        return list(self._executor().map(fn, items, chunksize=chunk))
+
+    def map_small(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """Few but heavy items (charts): in parallel whenever there are two or more."""
+        items = list(items)
+        if self.processes <= 1 or len(items) < 2:
+            return [fn(item) for item in items]
+        return list(self._executor().map(fn, items, chunksize=1))
+
+    def read(self, paths: list[Path]) -> list[ReadResult]:
+        if self.processes <= 1 or len(paths) < MIN_PARALLEL:
+            return [read_file(p, self.forms, self.units, self.limits) for p in paths]
+        out = []
+        for path, (form, version, unit, period, cells, items, issues) in zip(
+                paths, self.map(_read, [str(p) for p in paths])):
+            out.append(ReadResult(path, self.forms.get(form) if form else None, version,
+                                  self.units.get(unit) if unit else None, period, cells, items,
+                                  issues))
+        return out
