@@ -27,7 +27,7 @@ from aggregator.results import FileOutcome, HistoryEntry, RoundOutcome, RunResul
 from aggregator.timing import Stopwatch
 from aggregator.units import UnitsError
 from aggregator.validate.judgment import History
-from aggregator.validate.validator import validate_batch
+from aggregator.validate.validator import validate_reports
 from aggregator.workspace import Workspace
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
@@ -67,12 +67,12 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     """Validate files without ingesting them: nothing is copied, moved or recorded."""
     ctx = open_context(root)
     with ctx.workers() as workers:
-        reads = workers.read(files)
+        checked = workers.read(files)
     hist = History()
     if ctx.workspace.ledger.exists():
         with Ledger(ctx.workspace.ledger) as ledger:
             hist = ledger_history(ledger, ctx.config)
-    reports = validate_batch(reads, ctx.config, hist, levels(ctx), ctx.units)
+    reports = validate_reports(checked, ctx.config, hist, levels(ctx), ctx.units)
     return [outcome_of(report, str(f), sha256_of(f), "valid" if report.acceptable else "invalid",
                        None) for f, report in zip(files, reports)]
 

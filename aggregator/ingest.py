@@ -30,7 +30,7 @@ from aggregator.render.feedback import write_feedback
 from aggregator.results import FileOutcome
 from aggregator.validate.judgment import History
 from aggregator.validate.report import FileReport
-from aggregator.validate.validator import validate_batch
+from aggregator.validate.validator import validate_reports
 from aggregator.timing import Stopwatch
 from aggregator.workers import Workers
 
@@ -165,10 +165,10 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
         return []
     ws = ctx.workspace
     clock = Stopwatch(timings)
-    reads = workers.read([item.path for item in fresh])
+    checked = workers.read([item.path for item in fresh])
     clock.lap("read")
-    reports = validate_batch(reads, ctx.config, history(ledger, ctx.config), levels(ctx),
-                             ctx.units)
+    reports = validate_reports(checked, ctx.config, history(ledger, ctx.config), levels(ctx),
+                               ctx.units)
     clock.lap("validate")
     planned, feedback_jobs = [], []
     for item, report in zip(fresh, reports):
@@ -201,7 +201,8 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
         planned.append(_Planned(item, sub, outcome_of(report, item.relative, item.sha256, status,
                                                       late, stored, note, feedback)))
     clock.lap("archive")
-    written = dict(zip([job[2] for job in feedback_jobs], workers.map(_feedback_job, feedback_jobs)))
+    written = dict(zip([job[2] for job in feedback_jobs],
+                       workers.map_small(_feedback_job, feedback_jobs)))
     for p in planned:  # the annotated copy may have taken the original's suffix (.xlsm)
         if p.outcome.feedback is not None:
             p.outcome = replace(p.outcome, feedback=written[p.outcome.feedback])

@@ -16,6 +16,8 @@ from aggregator.forms import FormRegistry
 from aggregator.read import ReadResult, read_file
 from aggregator.read.guard import Limits
 from aggregator.units import UnitRegistry
+from aggregator.validate.report import FileReport
+from aggregator.validate.validator import check_file
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,14 +29,20 @@ def _init(forms_dirs: list[str], units_file: str, limits: Limits) -> None:
     global _STATE
     _STATE = (FormRegistry.load(*map(Path, forms_dirs)), UnitRegistry.from_csv(Path(units_file)),
               limits)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  loaded while the run is still reading, not when drawing
 
 
 def _read(path: str) -> tuple:
-    """Read in a worker; return plain data (codes instead of specs) that pickles cheaply."""
+    """Read and check one file in a worker; return plain data (codes instead of specs) that
+    pickles cheaply."""
     forms, units, limits = _STATE
-    r = read_file(Path(path), forms, units, limits)
+    report = check_file(read_file(Path(path), forms, units, limits))
+    r = report.read
     return (r.form.code if r.form else None, r.form_version, r.unit.code if r.unit else None,
-            r.period, r.cells, r.items, r.issues)
+            r.period, r.cells, r.items, report.values, report.items, report.issues)
 
 
 class Workers:
@@ -72,13 +80,14 @@ class Workers:
             return [fn(item) for item in items]
         return list(self._executor().map(fn, items, chunksize=1))
 
-    def read(self, paths: list[Path]) -> list[ReadResult]:
+    def read(self, paths: list[Path]) -> list[FileReport]:
+        """Each file read and checked on its own (the batch checks come after, in one process)."""
         if self.processes <= 1 or len(paths) < MIN_PARALLEL:
-            return [read_file(p, self.forms, self.units, self.limits) for p in paths]
+            return [check_file(read_file(p, self.forms, self.units, self.limits)) for p in paths]
         out = []
-        for path, (form, version, unit, period, cells, items, issues) in zip(
+        for path, (form, version, unit, period, cells, items, values, rows, issues) in zip(
                 paths, self.map(_read, [str(p) for p in paths])):
-            out.append(ReadResult(path, self.forms.get(form) if form else None, version,
-                                  self.units.get(unit) if unit else None, period, cells, items,
-                                  issues))
+            read = ReadResult(path, self.forms.get(form) if form else None, version,
+                              self.units.get(unit) if unit else None, period, cells, items)
+            out.append(FileReport(read, values, rows, issues))
         return out

@@ -159,7 +159,7 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     if refused := inspect(path, limits):
         return ReadResult(path=path, issues=[refused])
     try:
-        book = open_workbook(path)
+        book = open_workbook(path, hidden=frozenset({META_SHEET}))
     except WorkbookUnreadable as exc:
         reason = str(exc)
         if any(word in reason.lower() for word in ("password", "encrypt")):

@@ -44,16 +44,20 @@ def a1(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def open_workbook(path: Path) -> RawWorkbook:
+def open_workbook(path: Path, hidden: frozenset[str] | None = None) -> RawWorkbook:
+    """All visible sheets; of the hidden ones only those named in `hidden` (None: all of them)."""
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
         for meta in book.sheets_metadata:
+            visible = meta.visible == SheetVisibleEnum.Visible
+            if not visible and hidden is not None and meta.name not in hidden:
+                continue  # e.g. the list behind a dropdown: nothing to read there
             try:
                 rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             except Exception:  # chart sheets and other non-grid sheets have no cells
                 continue
-            sheets.append(Sheet(meta.name, meta.visible == SheetVisibleEnum.Visible, rows))
+            sheets.append(Sheet(meta.name, visible, rows))
         return RawWorkbook(sheets)
     except Exception as exc:  # calamine raises several types for corrupt input
         raise WorkbookUnreadable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc

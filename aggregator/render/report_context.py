@@ -28,6 +28,18 @@ def n(value: float) -> str:
     return vn_number(value)
 
 
+NAMES_SHOWN = 30  # a national roll-up can miss thousands of units: name the first ones only
+ATTRIBUTION_SHOWN = 5
+
+
+def join_names(names: list[str], limit: int = NAMES_SHOWN) -> str:
+    """'A, B và C', or 'A, B, … và 1.234 đơn vị khác (danh sách tại bảng tổng hợp)'."""
+    if len(names) <= limit:
+        return join(names)
+    return (", ".join(names[:limit]) + f" và {n(len(names) - limit)} đơn vị khác (danh sách tại "
+            "bảng tổng hợp)")
+
+
 def common(config: Config, report_date: date) -> dict:
     return {
         "parent_body": config.parent_body,
@@ -74,15 +86,15 @@ def status_paragraphs(r: RoundResult) -> list[str]:
             out.append("Theo nhóm: " + join(groups) + ".")
     late_units = r.units_with("late")
     if late_units and r.submitted:
-        out.append("Các đơn vị gửi báo cáo muộn: " + join([u.name for u in late_units]) + ".")
+        out.append("Các đơn vị gửi báo cáo muộn: " + join_names([u.name for u in late_units]) + ".")
     missing = r.units_with("missing")
     if missing and r.submitted:
         out.append(f"Còn {n(len(missing))} đơn vị chưa gửi báo cáo: "
-                   + join([u.name for u in missing]) + ".")
+                   + join_names([u.name for u in missing]) + ".")
     rejected = r.units_with("rejected")
     if rejected:
         out.append(f"{n(len(rejected))} đơn vị gửi báo cáo chưa đạt yêu cầu, đã được trả lại để "
-                   "hoàn thiện: " + join([u.name for u in rejected]) + ".")
+                   "hoàn thiện: " + join_names([u.name for u in rejected]) + ".")
     return out
 
 
@@ -92,7 +104,14 @@ def attributed_texts(r: RoundResult, code: str) -> list[str]:
     for unit, text in r.texts.get(code, []):
         key = " ".join(text.split()).rstrip(".;").casefold()
         grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(unit.name)
-    return [f"{text} ({', '.join(names)})." for text, names in grouped.values()]
+
+    def who(names: list[str]) -> str:
+        if len(names) <= ATTRIBUTION_SHOWN:
+            return ", ".join(names)
+        rest = n(len(names) - ATTRIBUTION_SHOWN)
+        return ", ".join(names[:ATTRIBUTION_SHOWN]) + f" và {rest} đơn vị khác"
+
+    return [f"{text} ({who(names)})." for text, names in grouped.values()]
 
 
 def by_child(r: RoundResult, code: str):

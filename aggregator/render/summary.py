@@ -167,8 +167,9 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
 
 def write_summary(path: Path, result: RoundResult) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # constant_memory: rows are streamed to disk as written (a national round has ~12,500 rows).
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "nan_inf_to_errors": True})
+                                         "nan_inf_to_errors": True, "constant_memory": True})
     f = formats(wb)
     form = result.form
     _write_totals(wb, f, result)

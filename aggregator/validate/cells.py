@@ -16,6 +16,7 @@ Value = float | str | None
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_FAST = frozenset(BOUNDS)
 
 
 def _fmt(value: float) -> str:
@@ -49,9 +50,14 @@ def match_choice(raw: object, choices: tuple[str, ...]) -> str | None:
 def check_value(ind: Indicator, cell: Located, year: int | None = None, *,
                 indicator: str | None = None) -> tuple[Value, list[Issue]]:
     """`indicator` overrides the code shown in messages (line lists show the column instead)."""
+    raw = cell.value
+    if (type(raw) is float or type(raw) is int) and ind.type in _FAST:  # the common case
+        low, high = BOUNDS[ind.type]
+        if low <= raw and (high is None or raw <= high) and (
+                ind.type != "count" or float(raw).is_integer()):
+            return float(raw), []
     where = dict(sheet=cell.sheet, cell=cell.cell, indicator=indicator or ind.code,
                  indicator_label=ind.label)
-    raw = cell.value
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if not ind.required:
             return None, []

@@ -33,26 +33,41 @@ def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -
     return []
 
 
+def check_file(read: ReadResult) -> FileReport:
+    """What one file says on its own: every cell and line-list row checked (no batch needed, so
+    this runs in the worker processes next to the reading)."""
+    report = FileReport(read=read, issues=list(read.issues))
+    if read.form is None:
+        return report
+    if read.cells:
+        report.values, cell_issues = check_cells(read.form, read.cells)
+        report.issues.extend(cell_issues)
+    if read.form.line_list and read.items is not None:
+        report.items, tallies, item_issues = check_items(read.form, read.items, read.period)
+        report.values |= tallies
+        report.issues.extend(item_issues)
+    return report
+
+
 def validate_batch(reads: list[ReadResult], config: Config, history: History | None = None,
                    level_of: dict[str, str] | None = None,
                    units: UnitRegistry | None = None) -> list[FileReport]:
     """`units`: when given, a unit must be below the consolidating unit (`config.owner`)."""
-    reports = [FileReport(read=r, issues=list(r.issues)) for r in reads]
+    return validate_reports([check_file(r) for r in reads], config, history, level_of, units)
+
+
+def validate_reports(reports: list[FileReport], config: Config, history: History | None = None,
+                     level_of: dict[str, str] | None = None,
+                     units: UnitRegistry | None = None) -> list[FileReport]:
+    """The batch: identity against the plan, then the form rules vectorized over all files of a
+    form, then the judgment warnings against the batch and the ledger."""
     below = units.descendants(config.owner) if units is not None else None
     by_form: dict[str, list[int]] = defaultdict(list)
     for pos, report in enumerate(reports):
         read = report.read
         report.issues.extend(_identity_issues(read, config, below))
-        if read.form is None:
-            continue
-        if read.cells:
-            report.values, cell_issues = check_cells(read.form, read.cells)
-            report.issues.extend(cell_issues)
-        if read.form.line_list and read.items is not None:
-            report.items, tallies, item_issues = check_items(read.form, read.items, read.period)
-            report.values |= tallies
-            report.issues.extend(item_issues)
-        by_form[read.form.code].append(pos)
+        if read.form is not None:
+            by_form[read.form.code].append(pos)
 
     for positions in by_form.values():
         form = reports[positions[0]].read.form
