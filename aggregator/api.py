@@ -125,35 +125,38 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
             only: tuple[str | None, str | None] = (None, None), workers=None,
             timings: dict[str, float] | None = None) -> tuple[list[RoundOutcome], Path | None]:
     """Consolidate the rounds; with `render`, write their outputs — unless nothing they depend on
-    changed since the outputs on disk were written (a re-run with nothing new)."""
+    changed since the outputs on disk were written (a re-run with nothing new reuses them)."""
     clock = Stopwatch(timings if timings is not None else {})
     form, period = only
     chosen = [r for r in ctx.config.rounds
               if not (form and r.form != form.upper())
               and not (period and r.parsed_period.code != period)]
+    if render:
+        state_file = ctx.workspace.outbox / RENDER_STATE
+        fingerprint = _fingerprint(ctx, ledger, as_of)
+        try:
+            state = json.loads(state_file.read_text(encoding="utf-8"))
+            if state["fingerprint"] == fingerprint:
+                rounds = [RoundOutcome.from_dict(d) for d in state["rounds"]]
+                reminder = Path(state["reminder"]) if state["reminder"] else None
+                paths = [p for r in rounds for p in r.outputs] + ([reminder] if reminder else [])
+                if all(p.exists() for p in paths):
+                    return rounds, reminder
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no usable state: render
     results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
     clock.lap("consolidate")
     if not render:
         return [_round_outcome(r, []) for r in results], None
-    state_file = ctx.workspace.outbox / RENDER_STATE
-    fingerprint = _fingerprint(ctx, ledger, as_of)
-    try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        state = {}
-    outputs = {k: [Path(p) for p in v] for k, v in state.get("outputs", {}).items()}
-    fresh = state.get("fingerprint") == fingerprint and all(
-        p.exists() for paths in outputs.values() for p in paths)
-    if not fresh:
-        outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
-                             ctx.workspace.report_template, workers, timings)
-        state_file.write_text(json.dumps({"fingerprint": fingerprint, "outputs": {
-            k: [str(p) for p in v] for k, v in outputs.items()}}, ensure_ascii=False),
-            encoding="utf-8")
+    outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
+                         ctx.workspace.report_template, workers, timings)
     clock.reset()
+    rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
-    return [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", []))
-            for r in results], reminder
+    state_file.write_text(json.dumps({
+        "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
+        "reminder": str(reminder) if reminder else None}, ensure_ascii=False), encoding="utf-8")
+    return rounds, reminder
 
 
 def _locked(ws: Workspace) -> FileLock:

@@ -96,6 +96,9 @@ class Config(BaseModel):
     # "mtime": received = when the unit last saved the file (kept through e-mail and USB copies);
     # "arrival": received = when a run first saw it in the inbox.
     received_time: Literal["mtime", "arrival"] = "mtime"
+    # Annotated copies of units' workbooks in outbox/phan-hoi/: for every file with an issue
+    # ("all"), or only for rejected files ("errors", e.g. for a ministry-wide roll-up).
+    feedback_copies: Literal["all", "errors"] = "all"
     rounds: tuple[RoundConfig, ...] = Field(
         default_factory=lambda: tuple(RoundConfig.model_validate(r) for r in settings.DEFAULT_ROUNDS)
     )

@@ -8,6 +8,7 @@ transaction all-or-nothing) or recorded and archived (the next run only finishes
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -71,6 +72,16 @@ def history(ledger: Ledger, config: Config) -> History:
             frames[(round_.form, round_.parsed_period.code)] = long.pivot_table(
                 index="unit", columns="indicator", values="number", aggfunc="sum")
     return History(frames)
+
+
+COPY_THREADS = 4
+
+
+def _store(item: Incoming, folder: Path) -> Path:
+    checkpoint("before-copy")
+    stored = store(item, folder)
+    checkpoint("after-copy")
+    return stored
 
 
 def _feedback_job(job: tuple) -> Path:
@@ -171,22 +182,23 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                                ctx.units)
     clock.lap("validate")
     planned, feedback_jobs = [], []
-    for item, report in zip(fresh, reports):
-        checkpoint("before-copy")
-        if ctx.config.received_time == "arrival":
-            item = replace(item, received_at=now)
+    if ctx.config.received_time == "arrival":
+        fresh = [replace(item, received_at=now) for item in fresh]
+    folders = [ws.archive / r.read.form.code / r.read.period.code / safe_part(r.read.unit.code)
+               if r.acceptable else ws.rejected for r in reports]
+    # Copying and verifying are I/O and hashing, which release the GIL: a few threads suffice.
+    with ThreadPoolExecutor(COPY_THREADS) as pool:
+        stored_paths = list(pool.map(_store, fresh, folders))
+    for item, report, stored in zip(fresh, reports, stored_paths):
         read = report.read
         late = late_for(report, ctx.config, item.received_at.date())
         note = None
-        if report.acceptable:
-            folder = ws.archive / read.form.code / read.period.code / safe_part(read.unit.code)
-            stored, status = store(item, folder), "accepted"
-        else:
-            stored, status = store(item, ws.rejected), "rejected"
+        status = "accepted" if report.acceptable else "rejected"
+        if not report.acceptable:
             note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
-        checkpoint("after-copy")
         feedback = None
-        if report.issues and read.form is not None:
+        wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
+        if wanted and read.form is not None:
             feedback = (ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else
                                                          "khong-ro-don-vi")
                         / f"{Path(item.relative).stem}-phan-hoi.xlsx")

@@ -108,6 +108,17 @@ class RoundOutcome:
     groups: list[dict] = field(default_factory=list)  # completeness per group (sở/ban/ngành, …)
     parents: list[dict] = field(default_factory=list)  # completeness per parent unit
 
+    @classmethod
+    def from_dict(cls, d: dict) -> RoundOutcome:
+        """The inverse of to_dict (a re-run with nothing new reuses the last outcome)."""
+        return cls(
+            form=d["form"], period=d["period"], period_label=d["period_label"],
+            deadline=d["deadline"], expected=d["expected"], submitted=d["submitted"],
+            on_time=d["on_time"], late=d["late"], missing=d["missing"], rejected=d["rejected"],
+            late_units=d["late_units"], totals=d["totals"], derived=d["derived"],
+            outputs=[Path(p) for p in d["outputs"]], units=[UnitRow(**u) for u in d["units"]],
+            groups=d["groups"], parents=d["parents"])
+
     def to_dict(self) -> dict:
         return {
             "form": self.form,

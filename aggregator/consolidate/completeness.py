@@ -86,18 +86,23 @@ def statuses(round_: RoundConfig, expected: list[Unit], subs: pd.DataFrame,
     shown = accepted.groupby("unit").last()
     rejected = mine[mine["status"] == "rejected"].sort_values(["received", "id"]).groupby("unit").last()
     errors = issues[issues["severity"] == "error"].groupby("submission_id")["message"].apply(tuple)
+    # Plain dicts: looked up once per unit (a national round has ~12,500 of them).
+    first_at = first["received"].to_dict()
+    shown_name = shown["original_name"].to_dict() | in_force["original_name"].to_dict()
+    rejected_row = rejected[["received", "original_name", "id"]].to_dict("index")
+    error_messages = errors.to_dict()
     out = []
     for unit in expected:
         code = unit.code
-        if code in first.index:
-            received = first.at[code, "received"]
-            name = (in_force if code in in_force.index else shown).at[code, "original_name"]
+        if code in first_at:
+            received = first_at[code]
             late = round_.timeliness and received.date() >= round_.late_from
-            out.append(UnitStatus(unit, "late" if late else "on_time", received.to_pydatetime(), name))
-        elif code in rejected.index:
-            row = rejected.loc[code]
+            out.append(UnitStatus(unit, "late" if late else "on_time", received.to_pydatetime(),
+                                  shown_name[code]))
+        elif code in rejected_row:
+            row = rejected_row[code]
             out.append(UnitStatus(unit, "rejected", row["received"].to_pydatetime(),
-                                  row["original_name"], errors.get(row["id"], ())))
+                                  row["original_name"], error_messages.get(row["id"], ())))
         else:
             out.append(UnitStatus(unit, "missing"))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,7 +74,11 @@ class RoundResult:
         return [s.unit for s in self.statuses if s.status in statuses]
 
     def unit(self, code: str) -> Unit:
-        return next(s.unit for s in self.statuses if s.unit.code == code)
+        return self._units[code]
+
+    @functools.cached_property
+    def _units(self) -> dict[str, Unit]:
+        return {s.unit.code: s.unit for s in self.statuses}
 
 
 def consolidate_round(

@@ -63,9 +63,11 @@ def write_note(stored: Path, text: str) -> Path:
 def release(incoming: Incoming) -> bool:
     """Remove the original from the inbox, once it is archived, verified and in the ledger.
 
-    A file replaced in the meantime (other bytes under the same name) stays for the next run.
+    A file changed in the meantime (size or modification time differ from when it was hashed)
+    stays for the next run.
     """
-    if incoming.path.exists() and sha256_of(incoming.path) == incoming.sha256:
+    if incoming.unchanged() or (incoming.path.exists() and incoming.mtime_ns == 0
+                                and sha256_of(incoming.path) == incoming.sha256):
         incoming.path.unlink()
         return True
     return False

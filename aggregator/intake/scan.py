@@ -24,6 +24,14 @@ class Incoming:
     sha256: str
     size: int
     received_at: datetime  # the file's modification time: when the unit last saved it
+    mtime_ns: int = 0  # to tell, cheaply, that the file has not changed since it was hashed
+
+    def unchanged(self) -> bool:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -90,5 +98,5 @@ def scan_inbox(inbox: Path, settle_seconds: float = 1.0) -> Scan:
             unsettled.append(relative)
             continue
         files.append(Incoming(path, relative, sha, now[0],
-                              datetime.fromtimestamp(now[1] / 1e9).replace(microsecond=0)))
+                              datetime.fromtimestamp(now[1] / 1e9).replace(microsecond=0), now[1]))
     return Scan(files, unsettled)

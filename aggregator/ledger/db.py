@@ -95,6 +95,8 @@ class Ledger:
             for sub in subs:
                 ids.append(self._insert(run_id, sub))
                 checkpoint("mid-ledger")
+            self._settle_in_force({(s.form, s.period, s.unit, s.instance) for s in subs
+                                   if s.status == "accepted"})
         return ids
 
     def mark_released(self, ids: list[int]) -> None:
@@ -127,25 +129,29 @@ class Ledger:
             "INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message) for i in sub.issues],
         )
-        if sub.status == "accepted":
-            self._settle_in_force(sid, sub)
         return sid
 
-    def _settle_in_force(self, sid: int, sub: NewSubmission) -> None:
-        """The accepted version received last is in force; every other one is superseded by it."""
-        key = (sub.form, sub.period, sub.unit, sub.instance)
-        rows = self.conn.execute(
-            "SELECT id FROM submissions WHERE status = 'accepted' AND form = ? AND period = ?"
-            " AND unit = ? AND instance = ? ORDER BY received_at DESC, id DESC",
-            key,
-        ).fetchall()
-        newest = rows[0]["id"]
+    def _settle_in_force(self, keys: set[tuple]) -> None:
+        """For each (form, period, unit, instance) touched: the accepted version received last is
+        in force; every other accepted one is superseded by it. Set-based, one pass per batch."""
+        if not keys:
+            return
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched"
+                          " (form TEXT, period TEXT, unit TEXT, instance TEXT)")
+        self.conn.execute("DELETE FROM touched")
+        self.conn.executemany("INSERT INTO touched VALUES (?, ?, ?, ?)", list(keys))
         self.conn.execute(
-            "UPDATE submissions SET superseded_by = ? WHERE status = 'accepted' AND form = ?"
-            " AND period = ? AND unit = ? AND instance = ? AND id != ?",
-            (newest, *key, newest),
-        )
-        self.conn.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (newest,))
+            "UPDATE submissions SET superseded_by = newest.id"
+            " FROM (SELECT s.form, s.period, s.unit, s.instance,"
+            "        (SELECT x.id FROM submissions x WHERE x.status = 'accepted'"
+            "          AND x.form = s.form AND x.period = s.period AND x.unit = s.unit"
+            "          AND x.instance = s.instance ORDER BY x.received_at DESC, x.id DESC LIMIT 1)"
+            "        AS id FROM touched s) AS newest"
+            " WHERE submissions.status = 'accepted' AND submissions.form = newest.form"
+            " AND submissions.period = newest.period AND submissions.unit = newest.unit"
+            " AND submissions.instance = newest.instance")
+        self.conn.execute(
+            "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = id")
 
     # queries ------------------------------------------------------------------------------------
     def submissions(self, form: str, period: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import xlsxwriter
 
 from aggregator.consolidate import RoundResult
@@ -23,6 +24,8 @@ from aggregator.render.summary_lists import (
     write_texts,
 )
 from aggregator.render.summary_style import formats, print_setup, write_number
+
+LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV
 
 
 def _title(result: RoundResult) -> str:
@@ -107,13 +110,17 @@ def _write_totals(wb, f, result: RoundResult) -> None:
     print_setup(ws, _title(result), header)
 
 
-def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit: bool) -> None:
+def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit: bool,
+                    frame: pd.DataFrame, derived_frame: pd.DataFrame) -> None:
+    """Units (or the units directly below the consolidating one) × indicators, grouped with
+    subtotals. `frame`/`derived_frame`: one row per unit, indexed by unit code."""
     form = result.form
     ws = wb.add_worksheet(name)
     derived = [d.code for d in form.derived]
     by_code = form.by_code
     names = {d.code: d.label for d in form.derived} | {c: by_code[c].label for c in codes}
-    heads = ["STT", "Mã", "Tên đơn vị"] + [f"{c}. {names[c]}" for c in codes + derived]
+    columns = codes + derived
+    heads = ["STT", "Mã", "Tên đơn vị"] + [f"{c}. {names[c]}" for c in columns]
     for col, head in enumerate(heads):
         ws.write_string(0, col, head, f["head_small"])
     ws.set_row(0, 150 if fit else 110)
@@ -121,48 +128,60 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
     ws.set_column(1, 1, 7)
     ws.set_column(2, 2, 26)
     ws.set_column(3, len(heads) - 1, 8 if fit else 10)
-    rate_codes = {c for c in codes if by_code[c].aggregation == "mean"} | set(derived)
-    row, n = 1, 0
+    rate = [c in derived or by_code[c].aggregation == "mean" for c in columns]
+    table = pd.concat([frame.reindex(columns=codes), derived_frame.reindex(index=frame.index,
+                                                                           columns=derived)], axis=1)
+    values = table.to_numpy(dtype=float)  # one array: no per-cell pandas lookups
+    position = {code: i for i, code in enumerate(table.index)}
     groups: dict[str, list[str]] = {}
-    for code in result.per_unit.index:
-        groups.setdefault(level_label(result.unit(code)), []).append(code)
+    for code in table.index:
+        unit = result.unit(code) if code in result._units else None
+        groups.setdefault(level_label(unit) if unit else "", []).append(code)
 
-    def values_row(r: int, label: str, frame, derived_frame, fmt_count, fmt_rate, fmt_text) -> None:
+    def values_row(r: int, label: str, numbers, fmt_count, fmt_rate, fmt_text) -> None:
         ws.write_string(r, 2, label, fmt_text)
-        for col, code in enumerate(codes + derived, start=3):
-            source = derived_frame if code in derived else frame
-            value = source.get(code) if hasattr(source, "get") else None
-            write_number(ws, r, col, value, fmt_rate if code in rate_codes else fmt_count, f["center"])
+        for col, (value, is_rate) in enumerate(zip(numbers, rate), start=3):
+            write_number(ws, r, col, value, fmt_rate if is_rate else fmt_count, f["center"])
 
+    row, n = 1, 0
     for label, members in groups.items():
         for code in members:
             n += 1
             ws.write_number(row, 0, n, f["center"])
             ws.write_string(row, 1, code, f["center"])
-            values_row(row, result.unit(code).name, result.per_unit.loc[code],
-                       result.per_unit_derived.loc[code], f["count"], f["rate"], f["text"])
+            values_row(row, result.names.get(code, code), values[position[code]], f["count"],
+                       f["rate"], f["text"])
             row += 1
         if len(groups) > 1:
-            sub = result.per_unit.loc[members]
-            subtotal = {c: (sub[c].mean() if c in rate_codes else sub[c].sum()) for c in codes}
-            sub_derived = {}
+            sub = frame.loc[members]
+            subtotal = [sub[c].mean() if by_code[c].aggregation == "mean" else sub[c].sum()
+                        for c in codes]
             for d in form.derived:
                 den = sub[list(d.denominator)].sum().sum()
-                sub_derived[d.code] = sub[list(d.numerator)].sum().sum() / den * 100 if den else None
+                subtotal.append(sub[list(d.numerator)].sum().sum() / den * 100 if den else None)
             ws.write_blank(row, 0, None, f["subtotal_text"])
             ws.write_blank(row, 1, None, f["subtotal_text"])
-            values_row(row, f"Cộng {label}", subtotal, sub_derived, f["subtotal"],
-                       f["subtotal_rate"], f["subtotal_text"])
+            values_row(row, f"Cộng {label}", subtotal, f["subtotal"], f["subtotal_rate"],
+                       f["subtotal_text"])
             row += 1
     ws.write_blank(row, 0, None, f["subtotal_text"])
     ws.write_blank(row, 1, None, f["subtotal_text"])
-    values_row(row, "TỔNG CỘNG", result.totals, result.derived, f["subtotal"], f["subtotal_rate"],
-               f["subtotal_text"])
+    totals = [result.totals[c] for c in codes] + [result.derived[d] for d in derived]
+    values_row(row, "TỔNG CỘNG", totals, f["subtotal"], f["subtotal_rate"], f["subtotal_text"])
     ws.autofilter(0, 0, max(row - 1, 1), len(heads) - 1)
     print_setup(ws, _title(result), 0, fit_width=fit)
     if not fit:  # too wide for one readable page: print across pages, unit columns repeated
         ws.repeat_columns(0, 2)
         ws.freeze_panes(1, 3)
+
+
+def _detail_csv(path: Path, result: RoundResult) -> Path:
+    """Every unit's values for a round too large for a worksheet people print (Excel opens it)."""
+    table = result.per_unit.join(result.per_unit_derived)
+    table.insert(0, "Tên đơn vị", [result.names.get(c, c) for c in table.index])
+    table.index.name = "Mã đơn vị"
+    table.to_csv(path, encoding="utf-8-sig")  # BOM: Excel on Windows reads the diacritics
+    return path
 
 
 def write_summary(path: Path, result: RoundResult) -> Path:
@@ -174,13 +193,21 @@ def write_summary(path: Path, result: RoundResult) -> Path:
     form = result.form
     _write_totals(wb, f, result)
     summary = form.summary_codes
-    _per_unit_sheet(wb, f, result, "Theo đơn vị", summary, fit=True)
-    if len(summary) < len(form.numeric_codes):
-        _per_unit_sheet(wb, f, result, "Chi tiết theo đơn vị", form.numeric_codes, fit=False)
+    # A round reaching below the consolidating unit's direct children (a ministry's communes) is
+    # shown per child in print; every unit's values go to a CSV instead of a giant worksheet.
+    _per_unit_sheet(wb, f, result, "Theo đơn vị", summary, True,
+                    *((result.per_unit, result.per_unit_derived) if result.flat else
+                      (result.child_values, result.child_derived)))
+    if result.expected > LARGE_ROUND:
+        _detail_csv(path.with_name(f"chi-tiet-{form.code}-{result.period.code}.csv"), result)
+    elif len(summary) < len(form.numeric_codes) or not result.flat:
+        _per_unit_sheet(wb, f, result, "Chi tiết theo đơn vị", form.numeric_codes, False,
+                        result.per_unit, result.per_unit_derived)
     title = _title(result)
-    write_status(wb, f, result, title)
+    large = result.expected > LARGE_ROUND
+    write_status(wb, f, result, title, only_exceptions=large)
     write_issues(wb, f, result, title)
-    write_texts(wb, f, result, title)
+    write_texts(wb, f, result, title, grouped=large)
     write_items(wb, f, result, title)
     write_records(wb, f, result, title)
     write_charts(wb, f, result, title)

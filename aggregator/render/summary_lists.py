@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from aggregator.consolidate import STATUS_LABELS, RoundResult
 from aggregator.consolidate.completeness import level_label
 from aggregator.render.summary_style import print_setup, write_number
@@ -16,7 +18,8 @@ def _headers(ws, f, row: int, names: list[str], widths: list[int]) -> None:
         ws.set_column(col, col, width)
 
 
-def write_status(wb, f, result: RoundResult, title: str) -> None:
+def write_status(wb, f, result: RoundResult, title: str, only_exceptions: bool = False) -> None:
+    """Per group, then per unit — for very large rounds only the units not on time."""
     ws = wb.add_worksheet("Tình hình nộp báo cáo")
     _headers(ws, f, 0, ["Nhóm", "Phải nộp", "Đã nộp", "Đúng hạn", "Muộn", "Bị trả lại", "Chưa nộp",
                         "Tỷ lệ đã nộp (%)", "Tỷ lệ đúng hạn (%)"], [30, 10, 10, 10, 10, 10, 10, 12, 12])
@@ -35,7 +38,8 @@ def write_status(wb, f, result: RoundResult, title: str) -> None:
         ws.write_string(start, col, name, f["head"])
     ws.set_column(2, 2, 32)
     ws.set_column(6, 7, 40)
-    for i, s in enumerate(result.statuses, start=1):
+    listed = [s for s in result.statuses if not only_exceptions or s.status != "on_time"]
+    for i, s in enumerate(listed, start=1):
         r = start + i
         ws.write_number(r, 0, i, f["center"])
         ws.write_string(r, 1, s.unit.code, f["center"])
@@ -48,7 +52,7 @@ def write_status(wb, f, result: RoundResult, title: str) -> None:
         ws.write_string(r, 5, STATUS_LABELS[s.status], f["center"])
         ws.write_string(r, 6, s.file or "", f["text"])
         ws.write_string(r, 7, "\n".join(s.rejected_issues[:5]), f["text"])
-    ws.autofilter(start, 0, start + max(len(result.statuses), 1), len(names) - 1)
+    ws.autofilter(start, 0, start + max(len(listed), 1), len(names) - 1)
     print_setup(ws, title, start)
 
 
@@ -68,15 +72,33 @@ def write_issues(wb, f, result: RoundResult, title: str) -> None:
     print_setup(ws, title, 0)
 
 
-def write_texts(wb, f, result: RoundResult, title: str) -> None:
+def write_texts(wb, f, result: RoundResult, title: str, grouped: bool = False) -> None:
+    """Units' answers, one per row — or, for very large rounds, identical answers once with how
+    many units gave them."""
     if not result.form.text_codes:
         return
     ws = wb.add_worksheet("Ý kiến đơn vị")
-    _headers(ws, f, 0, ["Mã chỉ tiêu", "Nội dung", "Đơn vị", "Ý kiến"], [9, 28, 28, 90])
+    if grouped:
+        _headers(ws, f, 0, ["Mã chỉ tiêu", "Nội dung", "Ý kiến", "Số đơn vị", "Một số đơn vị"],
+                 [9, 28, 70, 10, 50])
+    else:
+        _headers(ws, f, 0, ["Mã chỉ tiêu", "Nội dung", "Đơn vị", "Ý kiến"], [9, 28, 28, 90])
     row = 1
     for code, pairs in result.texts.items():
+        label = result.form.by_code[code].label
+        if grouped:
+            same: dict[str, list[str]] = {}
+            for unit, answer in pairs:
+                same.setdefault(answer, []).append(unit.name)
+            for answer, units in sorted(same.items(), key=lambda kv: -len(kv[1])):
+                for col, v in enumerate([code, label, answer]):
+                    ws.write_string(row, col, v, f["text"])
+                ws.write_number(row, 3, len(units), f["count"])
+                ws.write_string(row, 4, ", ".join(units[:5]), f["text"])
+                row += 1
+            continue
         for unit, answer in pairs:
-            for col, v in enumerate([code, result.form.by_code[code].label, unit.name, answer]):
+            for col, v in enumerate([code, label, unit.name, answer]):
                 ws.write_string(row, col, v, f["text"])
             row += 1
     print_setup(ws, title, 0)
@@ -150,11 +172,12 @@ def write_charts(wb, f, result: RoundResult, title: str) -> None:
         first = row + 1
         if spec.codes:
             data = [(labels[c].label, result.totals.get(c)) for c in spec.codes]
-        else:
-            source = (result.per_unit_derived if spec.per_unit in result.per_unit_derived
-                      else result.per_unit)
-            series = source[spec.per_unit].dropna().sort_values(ascending=False)
-            data = [(result.unit(code).name, value) for code, value in series.items()]
+        else:  # one bar per unit directly below the consolidating unit
+            source = (result.child_derived if spec.per_unit in result.child_derived
+                      else result.child_values)
+            series = (source[spec.per_unit].dropna().sort_values(ascending=False)
+                      if spec.per_unit in source else pd.Series(dtype=float))
+            data = [(result.names.get(code, code), value) for code, value in series.items()]
         for i, (label, value) in enumerate(data):
             ws.write_string(first + i, 0, label, f["text"])
             write_number(ws, first + i, 1, value, f["rate"] if spec.per_unit else f["count"],
