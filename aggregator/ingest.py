@@ -31,6 +31,7 @@ from aggregator.render.feedback import write_feedback
 from aggregator.results import FileOutcome
 from aggregator.validate.judgment import History
 from aggregator.validate.report import FileReport
+from aggregator.validate.judgment import judge
 from aggregator.validate.validator import validate_reports
 from aggregator.timing import Stopwatch
 from aggregator.workers import Workers
@@ -75,6 +76,7 @@ def history(ledger: Ledger, config: Config) -> History:
 
 
 COPY_THREADS = 4
+CHUNK = 256  # files checked together while the workers go on reading
 
 
 def _store(item: Incoming, folder: Path) -> Path:
@@ -176,19 +178,35 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
         return []
     ws = ctx.workspace
     clock = Stopwatch(timings)
-    checked = workers.read([item.path for item in fresh])
-    clock.lap("read")
-    reports = validate_reports(checked, ctx.config, history(ledger, ctx.config), levels(ctx),
-                               ctx.units)
-    clock.lap("validate")
-    planned, feedback_jobs = [], []
     if ctx.config.received_time == "arrival":
         fresh = [replace(item, received_at=now) for item in fresh]
-    folders = [ws.archive / r.read.form.code / r.read.period.code / safe_part(r.read.unit.code)
-               if r.acceptable else ws.rejected for r in reports]
-    # Copying and verifying are I/O and hashing, which release the GIL: a few threads suffice.
+    # While the workers read, this process checks each chunk against the plan and the rules (all
+    # that decides accept or reject) and copies the files out; warnings come after, batch-wide.
+    below, hist, lv = ctx.units, history(ledger, ctx.config), levels(ctx)
+    reports, copies = [], []
+    pending: list[FileReport] = []
     with ThreadPoolExecutor(COPY_THREADS) as pool:
-        stored_paths = list(pool.map(_store, fresh, folders))
+        def settle(chunk: list[FileReport]) -> None:
+            validate_reports(chunk, ctx.config, hist, lv, below, judgment=False)
+            for report in chunk:
+                item = fresh[len(reports)]
+                reports.append(report)
+                r = report.read
+                folder = (ws.archive / r.form.code / r.period.code / safe_part(r.unit.code)
+                          if report.acceptable else ws.rejected)
+                copies.append(pool.submit(_store, item, folder))
+
+        for report in workers.read_iter([item.path for item in fresh]):
+            pending.append(report)
+            if len(pending) >= CHUNK:
+                settle(pending)
+                pending = []
+        settle(pending)
+        clock.lap("read")
+        judge(reports, hist, lv)
+        clock.lap("validate")
+        stored_paths = [future.result() for future in copies]
+    planned, feedback_jobs = [], []
     for item, report, stored in zip(fresh, reports, stored_paths):
         read = report.read
         late = late_for(report, ctx.config, item.received_at.date())

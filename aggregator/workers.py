@@ -7,7 +7,7 @@ Small batches stay in the calling process: starting workers costs more than it s
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -82,12 +82,18 @@ class Workers:
 
     def read(self, paths: list[Path]) -> list[FileReport]:
         """Each file read and checked on its own (the batch checks come after, in one process)."""
+        return list(self.read_iter(paths))
+
+    def read_iter(self, paths: list[Path]) -> Iterator[FileReport]:
+        """Like `read`, yielding in order as results arrive, so the caller can work meanwhile."""
         if self.processes <= 1 or len(paths) < MIN_PARALLEL:
-            return [check_file(read_file(p, self.forms, self.units, self.limits)) for p in paths]
-        out = []
+            yield from (check_file(read_file(p, self.forms, self.units, self.limits))
+                        for p in paths)
+            return
+        chunk = max(1, min(64, len(paths) // (self.processes * 8)))
+        results = self._executor().map(_read, [str(p) for p in paths], chunksize=chunk)
         for path, (form, version, unit, period, cells, items, values, rows, issues) in zip(
-                paths, self.map(_read, [str(p) for p in paths])):
+                paths, results):
             read = ReadResult(path, self.forms.get(form) if form else None, version,
                               self.units.get(unit) if unit else None, period, cells, items)
-            out.append(FileReport(read, values, rows, issues))
-        return out
+            yield FileReport(read, values, rows, issues)

@@ -95,7 +95,9 @@ def generate(root: Path, scale: str, workers: int = 2) -> int:
     if scale == "national":
         national_units(root / "don-vi-ca-nuoc.csv")
         (root / "aggregator.toml").write_text(
-            'owner = "VN"\nunits_file = "don-vi-ca-nuoc.csv"\n\n[[rounds]]\nform = "KTCV"\n'
+            'owner = "VN"\nunits_file = "don-vi-ca-nuoc.csv"\n'
+            '# a ministry-wide roll-up sends annotated copies back only for rejected files\n'
+            'feedback_copies = "errors"\n\n[[rounds]]\nform = "KTCV"\n'
             'period = "2024-H1"\nwindow_start = 2023-12-15\nwindow_end = 2024-06-14\n'
             'deadline = 2024-06-15\nsubmitters = ["agency", "district", "commune"]\n',
             encoding="utf-8")

@@ -101,8 +101,10 @@ class Ledger:
 
     def mark_released(self, ids: list[int]) -> None:
         now = datetime.now().isoformat(timespec="seconds")
-        self.conn.executemany("UPDATE submissions SET released_at = ? WHERE id = ?",
-                              [(now, i) for i in ids])
+        with self.conn:  # one transaction: one sync, not one per file
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany("UPDATE submissions SET released_at = ? WHERE id = ?",
+                                  [(now, i) for i in ids])
 
     def _insert(self, run_id: int, sub: NewSubmission) -> int:
         now = datetime.now().isoformat(timespec="seconds")

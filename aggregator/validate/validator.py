@@ -58,7 +58,8 @@ def validate_batch(reads: list[ReadResult], config: Config, history: History | N
 
 def validate_reports(reports: list[FileReport], config: Config, history: History | None = None,
                      level_of: dict[str, str] | None = None,
-                     units: UnitRegistry | None = None) -> list[FileReport]:
+                     units: UnitRegistry | None = None, judgment: bool = True
+                     ) -> list[FileReport]:
     """The batch: identity against the plan, then the form rules vectorized over all files of a
     form, then the judgment warnings against the batch and the ledger."""
     below = units.descendants(config.owner) if units is not None else None
@@ -78,5 +79,6 @@ def validate_reports(reports: list[FileReport], config: Config, history: History
         cells = [reports[p].read.cells for p in positions]
         for local, issues in check_rules(form, frame, cells).items():
             reports[positions[local]].issues.extend(issues)
-    judge(reports, history or History(), level_of or {})
+    if judgment:  # warnings only: a caller may run them later, over the whole batch
+        judge(reports, history or History(), level_of or {})
     return reports
