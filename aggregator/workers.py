@@ -27,8 +27,9 @@ _STATE: tuple[FormRegistry, UnitRegistry, Limits] | None = None
 
 def _init(forms_dirs: list[str], units_file: str, limits: Limits) -> None:
     global _STATE
-    _STATE = (FormRegistry.load(*map(Path, forms_dirs)), UnitRegistry.from_csv(Path(units_file)),
-              limits)
+    if _STATE is None:  # forked workers inherit the parent's; spawned ones (Windows) load them
+        _STATE = (FormRegistry.load(*map(Path, forms_dirs)),
+                  UnitRegistry.from_csv(Path(units_file)), limits)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -61,7 +62,9 @@ class Workers:
             self._pool.shutdown()
 
     def _executor(self) -> ProcessPoolExecutor:
+        global _STATE
         if self._pool is None:
+            _STATE = (self.forms, self.units, self.limits)  # inherited by forked workers
             self._pool = ProcessPoolExecutor(self.processes, initializer=_init,
                                              initargs=self._args)
         return self._pool
