@@ -3,11 +3,10 @@ editing the templates in Word. `python -m aggregator.render.template_doc`."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 from docxtpl import DocxTemplate
 
+from aggregator.generated_docs import write_generated
 from aggregator.render.docx_builder import REPORTS
 from aggregator.render.word import strict_env
 from aggregator.settings import shipped_templates_dir
@@ -80,10 +79,7 @@ def render() -> str:
 
 
 def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/bien-mau-bao-cao.md")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(), encoding="utf-8")
-    print(target)
+    write_generated(render, "docs/bien-mau-bao-cao.md")
 
 
 if __name__ == "__main__":

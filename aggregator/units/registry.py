@@ -144,24 +144,17 @@ class UnitRegistry:
                 stack.extend(self._children.get(c, []))
         return out
 
+    def _ancestry(self, code: str):
+        """The unit itself, then its parent, grandparent… (cycles are refused at load)."""
+        unit = self._by_code.get(code)
+        while unit is not None:
+            yield unit
+            unit = self._by_code.get(unit.parent) if unit.parent else None
+
     def child_of(self, code: str, owner: str) -> str | None:
         """The unit directly below `owner` on the way up from `code` (itself if it is one)."""
-        seen = set()
-        unit = self._by_code.get(code)
-        while unit is not None and unit.code not in seen:
-            if unit.parent == owner:
-                return unit.code
-            seen.add(unit.code)
-            unit = self._by_code.get(unit.parent) if unit.parent else None
-        return None
+        return next((u.code for u in self._ancestry(code) if u.parent == owner), None)
 
     def ancestor_at(self, code: str, level: str) -> str | None:
         """The unit at `level` above (or equal to) `code`: commune 05431 at 'district' → '164'."""
-        seen = set()
-        unit = self._by_code.get(code)
-        while unit is not None and unit.code not in seen:
-            if unit.level == level:
-                return unit.code
-            seen.add(unit.code)
-            unit = self._by_code.get(unit.parent) if unit.parent else None
-        return None
+        return next((u.code for u in self._ancestry(code) if u.level == level), None)

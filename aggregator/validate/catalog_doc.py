@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
+from aggregator.generated_docs import write_generated
 from aggregator.validate.catalog import CATALOG
 
 SEVERITY = {"error": "Lỗi (trả lại tệp)", "warning": "Cảnh báo (vẫn tiếp nhận)"}
@@ -30,10 +29,7 @@ def render() -> str:
 
 
 def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/issue-catalog.md")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(), encoding="utf-8")
-    print(target)
+    write_generated(render, "docs/issue-catalog.md")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from aggregator.periods import Period
-from aggregator.validate.catalog import Issue, make_issue
+from aggregator.validate.catalog import make_issue
 from aggregator.validate.report import FileReport
 
 Z_LIMIT = 5.0
