@@ -32,7 +32,7 @@ class Context:
 def open_context(root: Path) -> Context:
     ws = Workspace(root)
     config = load_config(root)
-    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     if units.get(config.owner) is None:
         raise ConfigError(f"Đơn vị tổng hợp “{config.owner}” (owner) không có trong danh mục đơn vị.")
     forms = FormRegistry.default(ws.forms_dir)

@@ -29,7 +29,7 @@ def _init(forms_dirs: list[str], units_file: str, limits: Limits) -> None:
     global _STATE
     if _STATE is None:  # forked workers inherit the parent's; spawned ones (Windows) load them
         _STATE = (FormRegistry.load(*map(Path, forms_dirs)),
-                  UnitRegistry.from_csv(Path(units_file)), limits)
+                  UnitRegistry.from_file(Path(units_file)), limits)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -81,7 +81,7 @@ _CTX = None
 def _init(root: str) -> None:
     global _CTX
     config = load_config(Path(root))
-    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     _CTX = (config, units, FormRegistry.default())
 
 
@@ -102,7 +102,7 @@ def generate(root: Path, scale: str, workers: int = 2) -> int:
             'deadline = 2024-06-15\nsubmitters = ["agency", "district", "commune"]\n',
             encoding="utf-8")
     config = load_config(root)
-    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     round_ = next(r for r in config.rounds if r.form == "KTCV" and r.period == "2024-H1")
     expected = units.expected(round_.submitters, round_.deadline, config.owner)
     r = str(root)

@@ -84,7 +84,7 @@ def prepare_demo(root: Path, plan: DemoPlan = DemoPlan()) -> Workspace:
     ws = Workspace(root).ensure()
     (root / MARKER).write_text("demo workspace: safe to delete\n", encoding="utf-8")
     config = load_config(root)
-    units = UnitRegistry.from_csv(config.units_file or DEFAULT_UNITS_FILE)
+    units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     rounds = {(r.form, r.parsed_period.kind): r for r in config.rounds}
     expected = units.expected(rounds["KTCV", "Y"].submitters, rounds["KTCV", "Y"].deadline)
     with tempfile.TemporaryDirectory() as tmp:

@@ -84,10 +84,31 @@ class UnitRegistry:
                 state[c] = 2
 
     @classmethod
+    def from_file(cls, path: Path = DEFAULT_UNITS_FILE) -> UnitRegistry:
+        """The unit list from a .csv or from the office's Excel workbook (don-vi.xlsx)."""
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from aggregator.units.sheet import read_rows
+
+            try:
+                return cls._from_rows(read_rows(path), path)
+            except (OSError, StopIteration, ValueError, KeyError) as exc:
+                if isinstance(exc, UnitsError):
+                    raise
+                raise UnitsError(f"Không đọc được danh mục đơn vị {path}: {exc}") from exc
+        return cls.from_csv(path)
+
+    @classmethod
     def from_csv(cls, path: Path = DEFAULT_UNITS_FILE) -> UnitRegistry:
         try:
             with path.open(encoding="utf-8-sig", newline="") as f:
                 rows = list(csv.DictReader(f))
+        except OSError as exc:
+            raise UnitsError(f"Không đọc được danh mục đơn vị {path}: {exc}") from exc
+        return cls._from_rows(rows, path)
+
+    @classmethod
+    def _from_rows(cls, rows: list[dict[str, str]], path: Path) -> UnitRegistry:
+        try:
             units = [
                 Unit(
                     code=normalize_code(r["code"]),
@@ -100,8 +121,8 @@ class UnitRegistry:
                 )
                 for r in rows
             ]
-        except (OSError, KeyError, ValueError) as exc:
-            raise UnitsError(f"Không đọc được danh mục đơn vị {path}: {exc}") from exc
+        except (KeyError, ValueError) as exc:
+            raise UnitsError(f"Danh mục đơn vị {path} có dòng không hợp lệ: {exc}") from exc
         bad = [u.code for u in units if u.level not in LEVELS]
         if bad:
             raise UnitsError(f"Cấp đơn vị không hợp lệ ở các mã: {', '.join(bad)}")

@@ -1,0 +1,103 @@
+"""`aggregator init`: a ready workspace — folders, aggregator.toml with every setting explained in
+Vietnamese, don-vi.xlsx (the unit list, edited in Excel) and chay-tong-hop.bat (double-click on
+Windows). Existing files are never overwritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aggregator import settings
+from aggregator.config import Config
+from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
+from aggregator.units.sheet import write_units
+from aggregator.workspace import Workspace
+
+UNITS_XLSX = "don-vi.xlsx"
+BAT = "chay-tong-hop.bat"
+
+
+def _rounds_toml(config: Config) -> str:
+    blocks = []
+    for r in config.rounds:
+        blocks.append(
+            "[[rounds]]\n"
+            f'form = "{r.form}"            # biểu: KTCV, CCHC, KPKN, DKT\n'
+            f'period = "{r.period}"       # kỳ: NĂM-H1 (6 tháng đầu năm) hoặc NĂM-Y (cả năm)\n'
+            f"window_start = {r.window_start}  # thời gian chốt số liệu: từ ngày\n"
+            f"window_end = {r.window_end}    # … đến ngày\n"
+            f"deadline = {r.deadline}      # hạn gửi như kế hoạch ghi\n"
+            f'deadline_wording = "{r.deadline_wording}"  # "before" = “trước ngày”, '
+            '"by" = “chậm nhất ngày”\n'
+            f"submitters = {list(r.submitters)!r}  # cấp/nhóm phải nộp: agency, district, commune\n"
+            .replace("'", '"')
+            + ("timeliness = false        # không tính muộn\n" if not r.timeliness else ""))
+    return "\n".join(blocks)
+
+
+def config_text(config: Config) -> str:
+    s = config.signer
+    copies = ", ".join(f'"{c}"' for c in config.copies_to)
+    return f"""# Cấu hình tổng hợp báo cáo — sửa bằng Notepad, lưu dạng UTF-8.
+# Dòng bắt đầu bằng # là ghi chú. Ngày viết dạng NĂM-THÁNG-NGÀY, ví dụ 2024-12-01.
+
+province_name = "{config.province_name}"        # tên tỉnh
+owner = "{config.owner}"                        # mã đơn vị tổng hợp (tỉnh; hoặc mã huyện nếu huyện dùng)
+units_file = "{UNITS_XLSX}"                 # danh mục đơn vị (sửa bằng Excel)
+
+# Cơ quan ban hành báo cáo
+parent_body = "{config.parent_body}"
+issuing_body = "{config.issuing_body}"
+issuing_body_name = "{config.issuing_body_name}"
+issuing_code = "{config.issuing_code}"          # chữ viết tắt trong số ký hiệu: Số: …/BC-SNV
+place = "{config.place}"                      # địa danh ghi ngày tháng
+recipient = "{config.recipient}"
+
+# Kế hoạch làm căn cứ
+plan_number = "{config.plan_number}"
+plan_date = {config.plan_date}
+plan_title = "{config.plan_title}"
+
+# Nơi nhận và lưu
+copies_to = [{copies}]
+archive_code = "{config.archive_code}"
+
+# Người ký
+[signer]
+authority = "{s.authority}"     # thẩm quyền ký, ví dụ KT. GIÁM ĐỐC
+position = "{s.position}"       # chức vụ
+name = "{s.name}"               # họ và tên
+
+# Các kỳ báo cáo (mỗi khối [[rounds]] là một kỳ của một biểu)
+{_rounds_toml(config)}"""
+
+
+def bat_text(root: Path) -> str:
+    return (
+        "@echo off\r\n"
+        "chcp 65001 >nul\r\n"
+        "rem Tổng hợp báo cáo hằng tháng trong thư mục này\r\n"
+        f'cd /d "%~dp0"\r\n'
+        "aggregator run --workspace . >> nhat-ky-tong-hop.txt 2>&1\r\n"
+        "aggregator status --workspace .\r\n"
+        "echo.\r\n"
+        "echo Xem báo cáo trong thư mục outbox. Nhật ký: nhat-ky-tong-hop.txt\r\n"
+        "pause\r\n"
+    )
+
+
+def init_workspace(root: Path) -> list[Path]:
+    """Create what is missing; returns the files created."""
+    ws = Workspace(root).ensure()
+    created = []
+    config_path = root / settings.CONFIG_FILE
+    if not config_path.exists():
+        config_path.write_text(config_text(Config()), encoding="utf-8")
+        created.append(config_path)
+    units_path = root / UNITS_XLSX
+    if not units_path.exists():
+        created.append(write_units(UnitRegistry.from_file(DEFAULT_UNITS_FILE), units_path))
+    bat = root / BAT
+    if not bat.exists():
+        bat.write_bytes(bat_text(root).encode("utf-8"))
+        created.append(bat)
+    return created + [p for p in (ws.inbox, ws.outbox) if p.exists()]
