@@ -76,7 +76,7 @@ def bat_text(root: Path) -> str:
         "@echo off\r\n"
         "chcp 65001 >nul\r\n"
         "rem Tổng hợp báo cáo hằng tháng trong thư mục này\r\n"
-        f'cd /d "%~dp0"\r\n'
+        'cd /d "%~dp0"\r\n'
         "aggregator run --workspace . >> nhat-ky-tong-hop.txt 2>&1\r\n"
         "aggregator status --workspace .\r\n"
         "echo.\r\n"
