@@ -71,7 +71,7 @@ name = "{s.name}"               # họ và tên
 {_rounds_toml(config)}"""
 
 
-def bat_text(root: Path) -> str:
+def bat_text() -> str:
     return (
         "@echo off\r\n"
         "chcp 65001 >nul\r\n"
@@ -98,6 +98,6 @@ def init_workspace(root: Path) -> list[Path]:
         created.append(write_units(UnitRegistry.from_file(DEFAULT_UNITS_FILE), units_path))
     bat = root / BAT
     if not bat.exists():
-        bat.write_bytes(bat_text(root).encode("utf-8"))
+        bat.write_bytes(bat_text().encode("utf-8"))
         created.append(bat)
     return created + [p for p in (ws.inbox, ws.outbox) if p.exists()]

@@ -84,10 +84,3 @@ def draw(spec: ChartSpec) -> Path:
     plt.close(fig)
     tmp.replace(path)
     return path
-
-
-def bar_chart(path: Path, title: str, labels: list[str], values: list[float], *,
-              horizontal: bool = False, percent: bool = False) -> Path:
-    """Draw a chart into `path`'s folder (content-named); returns the PNG's path."""
-    return draw(ChartSpec(path.parent, path.stem, title, tuple(labels),
-                          tuple(float(v) for v in values), horizontal, percent))

@@ -62,6 +62,7 @@ class UnitRegistry:
             if u.parent and u.parent not in self._by_code:
                 raise UnitsError(f"Đơn vị {u.code} có đơn vị cấp trên {u.parent} không có trong danh mục")
         self._by_name = {" ".join(fold(u.name).split()): u for u in units}
+        self._below: dict[str, frozenset[str]] = {}
         self._children: dict[str, list[str]] = {}
         for u in units:
             if u.parent:
@@ -154,8 +155,14 @@ class UnitRegistry:
     def children(self, code: str) -> list[Unit]:
         return [self._by_code[c] for c in self._children.get(code, [])]
 
-    def descendants(self, code: str) -> set[str]:
-        """Every unit below `code` in the hierarchy (not the unit itself)."""
+    def descendants(self, code: str) -> frozenset[str]:
+        """Every unit below `code` in the hierarchy (not the unit itself); computed once per code,
+        since validation asks for it again with every chunk of a batch."""
+        if code not in self._below:
+            self._below[code] = frozenset(self._walk_down(code))
+        return self._below[code]
+
+    def _walk_down(self, code: str) -> set[str]:
         out: set[str] = set()
         stack = list(self._children.get(code, []))
         while stack:
