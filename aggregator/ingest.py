@@ -154,8 +154,9 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming
     already recorded (their submission ids: only the release is left to do)."""
     fresh, duplicates, recovered = [], [], []
     seen_now: set[str] = set()
+    seen_before = ledger.find_shas([item.sha256 for item in scan.files])
     for item in scan.files:
-        known = ledger.find_sha(item.sha256)
+        known = seen_before.get(item.sha256, [])
         unfinished = [r for r in known if r["inbox_path"] == item.relative
                       and r["released_at"] is None and Path(r["stored_path"]).exists()]
         if unfinished:

