@@ -39,7 +39,7 @@ def per_unit(form: FormSpec, values: pd.DataFrame, order: list[str]) -> pd.DataF
     numbers = values[values["number"].notna()]
     grouped = numbers.groupby(["unit", "indicator"])["number"]
     sums, means = grouped.sum().unstack(), grouped.mean().unstack()
-    present = set(numbers["unit"])
+    present = set(numbers["unit"].unique())
     frame = pd.DataFrame(index=pd.Index([u for u in order if u in present], name="unit"))
     for ind in form.indicators:
         if ind.is_numeric:

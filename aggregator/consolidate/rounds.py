@@ -112,7 +112,7 @@ def consolidate_round(
     frame = per_unit(form, vals, order)
     totals = totals_of(form, frame)
 
-    in_force_ids = set(vals["submission_id"])
+    in_force_ids = set(vals["submission_id"].unique())
     warn = issues[issues["submission_id"].isin(in_force_ids) & (issues["severity"] == "warning")]
     sub_unit = dict(zip(subs["id"], subs["unit"]))
     warnings = [(units[sub_unit[w.submission_id]], w.message) for w in warn.itertuples()

@@ -41,11 +41,8 @@ class Scan:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _ignored(name: str) -> bool:
@@ -56,15 +53,27 @@ def _ignored(name: str) -> bool:
     )
 
 
-def _candidates(inbox: Path) -> list[Path]:
-    found = []
-    for folder, dirs, files in os.walk(inbox, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not (Path(folder) / d).is_symlink())
-        for name in sorted(files):
-            path = Path(folder) / name
-            if not _ignored(name) and not path.is_symlink() and path.is_file():
-                found.append(path)
+def _candidates(inbox: Path) -> dict[Path, tuple[int, int, float]]:
+    """Every regular file below the inbox (links and hidden folders skipped), with its signature
+    (one directory listing and one stat per file)."""
+    found: dict[Path, tuple[int, int, float]] = {}
+
+    def walk(folder: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        folders = []
+        for entry in entries:  # a folder's files first, then its subfolders
+            if entry.is_symlink() or entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif not _ignored(entry.name) and entry.is_file(follow_symlinks=False):
+                stat = entry.stat(follow_symlinks=False)
+                found[Path(entry.path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime)
+        for folder_path in folders:
+            walk(folder_path)
+
+    walk(str(inbox))
     return found
 
 
@@ -76,27 +85,32 @@ def _signature(path: Path) -> tuple[int, int, float] | None:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime
 
 
+def _hash_if_settled(path: Path, before: tuple[int, int, float]) -> str | None:
+    """The file's hash, or None when it changed (or vanished) since `before` or while hashing."""
+    try:
+        sha = sha256_of(path)
+    except OSError:
+        return None
+    return sha if _signature(path) == before else None
+
+
 def scan_inbox(inbox: Path, settle_seconds: float = 1.0) -> Scan:
     if not inbox.is_dir():
         return Scan([], [])
-    paths = _candidates(inbox)
-    before = {p: _signature(p) for p in paths}
+    before = _candidates(inbox)
     # Wait once per run, and only if something was touched within the window (ctime changes on
     # every write, even when a copy keeps the original modification time).
     recent = time.time() - settle_seconds
-    if settle_seconds > 0 and any(sig is None or sig[2] >= recent for sig in before.values()):
+    if settle_seconds > 0 and any(sig[2] >= recent for sig in before.values()):
         time.sleep(settle_seconds)
     files, unsettled = [], []
-    for path in paths:
+    for path, signature in before.items():
         relative = path.relative_to(inbox).as_posix()
-        now = _signature(path)
-        if now is None or now != before[path]:
+        sha = _hash_if_settled(path, signature)
+        if sha is None:
             unsettled.append(relative)
             continue
-        sha = sha256_of(path)
-        if _signature(path) != now:  # changed while hashing
-            unsettled.append(relative)
-            continue
-        files.append(Incoming(path, relative, sha, now[0],
-                              datetime.fromtimestamp(now[1] / 1e9).replace(microsecond=0), now[1]))
+        size, mtime_ns, _ = before[path]
+        files.append(Incoming(path, relative, sha, size,
+                              datetime.fromtimestamp(mtime_ns / 1e9).replace(microsecond=0), mtime_ns))
     return Scan(files, unsettled)

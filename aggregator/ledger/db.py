@@ -171,12 +171,20 @@ class Ledger:
 
     def in_force_values(self, form: str, period: str) -> pd.DataFrame:
         """Long table (unit, indicator, number, text) of the versions in force for a round."""
-        return pd.read_sql_query(
-            "SELECT s.unit, s.id AS submission_id, v.indicator, v.number, v.text"
-            " FROM submissions s JOIN submission_values v ON v.submission_id = s.id"
-            " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted' AND s.superseded_by IS NULL",
-            self.conn, params=(form, period),
-        )
+        subs = pd.read_sql_query(
+            "SELECT id, unit FROM submissions WHERE form = ? AND period = ? AND status = 'accepted'"
+            " AND superseded_by IS NULL", self.conn, params=(form, period))
+        cur = self.conn.cursor()
+        cur.row_factory = None  # plain tuples: hundreds of thousands of rows at national scale
+        rows = cur.execute(
+            "SELECT submission_id, indicator, number, text FROM submission_values"
+            " WHERE submission_id IN (SELECT id FROM submissions WHERE form = ? AND period = ?"
+            " AND status = 'accepted' AND superseded_by IS NULL)", (form, period)).fetchall()
+        values = pd.DataFrame(rows, columns=["submission_id", "indicator", "number", "text"])
+        values["number"] = values["number"].astype(float)
+        unit = pd.Series(subs["unit"].to_numpy(), index=subs["id"].to_numpy())
+        values.insert(0, "unit", unit.reindex(values["submission_id"].to_numpy()).to_numpy())
+        return values
 
     def in_force_items(self, form: str, period: str) -> pd.DataFrame:
         """Long table (unit, submission_id, item_no, key, number, text) of line-list rows in force."""

@@ -79,6 +79,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE submissions ADD COLUMN released_at TEXT;
         """,
     ),
+    (
+        # Values clustered by submission: a round's values are read back in one range scan per
+        # file, and inserted in key order (no separate index to maintain).
+        "004_values_clustered",
+        """
+        CREATE TABLE submission_values_clustered (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            indicator TEXT NOT NULL,
+            number REAL,
+            text TEXT,
+            sheet TEXT,
+            cell TEXT,
+            PRIMARY KEY (submission_id, indicator)
+        ) WITHOUT ROWID;
+        INSERT INTO submission_values_clustered SELECT * FROM submission_values;
+        DROP TABLE submission_values;
+        ALTER TABLE submission_values_clustered RENAME TO submission_values;
+        """,
+    ),
 ]
 
 

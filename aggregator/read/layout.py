@@ -7,6 +7,7 @@ and indicator code, so such edits do not break reading.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from aggregator.forms import FormSpec, LineList
 from aggregator.read.workbook import RawWorkbook, Sheet, a1
@@ -16,8 +17,7 @@ CODE_HEADER = fold("Mã chỉ tiêu")
 VALUE_HEADER = fold("Số liệu")
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):  # a tuple: built for every cell of every file, and pickled back
     value: object
     sheet: str
     cell: str

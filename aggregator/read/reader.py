@@ -156,10 +156,11 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
         return ReadResult(path=path, issues=[
             make_issue("file-format-unsupported", suffix=path.suffix or "(không có)")])
-    if refused := inspect(path, limits):
-        return ReadResult(path=path, issues=[refused])
+    data = inspect(path, limits)
+    if not isinstance(data, bytes):
+        return ReadResult(path=path, issues=[data])
     try:
-        book = open_workbook(path, hidden=frozenset({META_SHEET}))
+        book = open_workbook(data, hidden=frozenset({META_SHEET}))
     except WorkbookUnreadable as exc:
         reason = str(exc)
         if any(word in reason.lower() for word in ("password", "encrypt")):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,7 @@ class RawWorkbook:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+@lru_cache(maxsize=1 << 14)  # the same few hundred addresses recur in every file
 def a1(row: int, col: int) -> str:
     """Zero-based (row, col) → 'D7'."""
     letters = ""
@@ -44,10 +47,13 @@ def a1(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def open_workbook(path: Path, hidden: frozenset[str] | None = None) -> RawWorkbook:
-    """All visible sheets; of the hidden ones only those named in `hidden` (None: all of them)."""
+def open_workbook(source: Path | bytes, hidden: frozenset[str] | None = None) -> RawWorkbook:
+    """All visible sheets; of the hidden ones only those named in `hidden` (None: all of them).
+
+    `source` is a path or the file's bytes (already read by the guard: the format is sniffed)."""
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = (CalamineWorkbook.from_filelike(io.BytesIO(source)) if isinstance(source, bytes)
+                else CalamineWorkbook.from_path(str(source)))
         sheets = []
         for meta in book.sheets_metadata:
             visible = meta.visible == SheetVisibleEnum.Visible

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
 import pandas as pd
 
 from aggregator.forms import FormSpec, Rule
@@ -47,18 +48,21 @@ def check_rules(
     """`frame`: one row per file (positional index matching `cells`), one column per numeric code.
 
     A rule is only evaluated where all its codes hold a valid number; missing or invalid cells are
-    already reported at their own cell.
+    already reported at their own cell. Each rule is a few array operations over all the files.
     """
     found: dict[int, list[Issue]] = {}
     if frame.empty:
         return found
+    data = frame.to_numpy(dtype=float)
+    column = {code: i for i, code in enumerate(frame.columns)}
     for rule in form.all_rules:
-        present = frame[list(rule.codes)].notna().all(axis=1)
-        left = frame[list(rule.left)].sum(axis=1)
-        right = frame[list(rule.right)].sum(axis=1)
-        failing = present & ~_OPS[rule.op](left, right)
-        for pos in failing[failing].index:
-            found.setdefault(pos, []).append(
-                _rule_issue(rule, form, left[pos], right[pos], cells[pos])
+        present = ~np.isnan(data[:, [column[c] for c in rule.codes]]).any(axis=1)
+        left = data[:, [column[c] for c in rule.left]].sum(axis=1)
+        right = data[:, [column[c] for c in rule.right]].sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            failing = present & ~_OPS[rule.op](left, right)
+        for pos in np.flatnonzero(failing):
+            found.setdefault(int(pos), []).append(
+                _rule_issue(rule, form, float(left[pos]), float(right[pos]), cells[pos])
             )
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 
 from aggregator.config import Config
@@ -73,9 +74,9 @@ def validate_reports(reports: list[FileReport], config: Config, history: History
     for positions in by_form.values():
         form = reports[positions[0]].read.form
         codes = form.numeric_codes
-        frame = pd.DataFrame(
-            [[reports[p].values.get(c) for c in codes] for p in positions], columns=codes, dtype=float
-        )
+        frame = pd.DataFrame(np.array(  # None → NaN
+            [[reports[p].values.get(c) for c in codes] for p in positions], dtype=float
+        ).reshape(len(positions), len(codes)), columns=codes)
         cells = [reports[p].read.cells for p in positions]
         for local, issues in check_rules(form, frame, cells).items():
             reports[positions[local]].issues.extend(issues)
