@@ -1,4 +1,5 @@
-"""The verbs — templates, check, run, status, report, history, export, demo — wiring the stages.
+"""The verbs — templates, check, run, status, report, history, export, demo, units import — wiring
+the stages.
 
 intake → read → validate → ledger → consolidate → render. The CLI only formats what these return.
 """
@@ -7,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+import shutil
+import time
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from aggregator import __version__
+from aggregator import __version__, runlog
 from aggregator.config import RoundConfig
 from aggregator.consolidate import RoundResult, consolidate_round
 from aggregator.context import Context, open_context
@@ -23,9 +27,18 @@ from aggregator.ledger import Ledger
 from aggregator.render.form_template import write_form_template
 from aggregator.render.reports import render_all
 from aggregator.render.vn import vn_short_date
-from aggregator.results import FileOutcome, HistoryEntry, RoundOutcome, RunResult, UnitRow
+from aggregator.results import (
+    FileOutcome,
+    HistoryEntry,
+    RoundOutcome,
+    RunResult,
+    UnitRow,
+    UnitsImport,
+)
 from aggregator.timing import Stopwatch
-from aggregator.units import UnitsError
+from aggregator.units import UnitRegistry, UnitsError, gso
+from aggregator.units.restructure import restructure
+from aggregator.units.sheet import write_units
 from aggregator.validate.judgment import History
 from aggregator.validate.validator import validate_reports
 from aggregator.workspace import Workspace
@@ -49,7 +62,8 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
             continue
         spec = ctx.forms[round_.form]
         folder = ctx.workspace.outbox / "bieu-mau" / round_.parsed_period.code
-        expected = ctx.units.expected(round_.submitters, round_.deadline, ctx.config.owner)
+        expected = ctx.units.expected(round_.form, round_.submitters, round_.deadline,
+                                     ctx.config.owner)
         choices = expected or [u for u in ctx.units.units
                                if u.level != "province" and u.valid_on(round_.deadline)]
         out.append(write_form_template(folder / f"{spec.code}-{round_.parsed_period.code}.xlsx",
@@ -171,9 +185,26 @@ def _locked(ws: Workspace) -> FileLock:
     return lock
 
 
-def run(root: Path, as_of: date | None = None) -> RunResult:
-    """The monthly job: ingest everything new in the inbox, consolidate every round, render."""
+def run(root: Path, as_of: date | None = None,
+        progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """The monthly job: ingest everything new in the inbox, consolidate every round, render.
+
+    `progress(done, total)` is called as the new files are read. Every run, finished or failed,
+    is appended to the workspace's log (nhat-ky-tong-hop.txt)."""
     as_of = as_of or date.today()
+    started, clock = datetime.now(), time.perf_counter()
+    try:
+        result = _run(root, as_of, progress)
+    except Exception as exc:
+        if root.is_dir():
+            runlog.append(root / runlog.LOG_FILE, runlog.failure_lines(started, exc))
+        raise
+    runlog.append(root / runlog.LOG_FILE,
+                  runlog.run_lines(result, started, time.perf_counter() - clock))
+    return result
+
+
+def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -> RunResult:
     ctx = open_context(root)
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
@@ -181,7 +212,7 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
-            files, recovered, unsettled = ingest(ctx, ledger, run_id, workers, timings)
+            files, recovered, unsettled = ingest(ctx, ledger, run_id, workers, timings, progress)
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
@@ -191,6 +222,41 @@ def run(root: Path, as_of: date | None = None) -> RunResult:
         lock.release()
     return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
                      timings)
+
+
+def import_units(root: Path, source: str, valid_from: date, province: str | None = None,
+                 dry_run: bool = False) -> UnitsImport:
+    """Bring a new administrative structure (GSO tables) into the workspace's unit list: what the
+    structure no longer has ends the day before `valid_from`, what is new starts that day. The
+    list as it was is kept next to it (don-vi.truoc-khi-nhap-<time>.xlsx)."""
+    ctx = open_context(root)
+    path = ctx.config.units_file
+    if path is None:
+        raise UnitsError("Thư mục làm việc chưa có danh mục đơn vị riêng: hãy chạy “aggregator "
+                         "init” (tạo don-vi.xlsx) rồi nhập lại.")
+    top = province or next((u.code for u in ctx.units.units if u.level == "province"
+                            and u.code == ctx.config.owner), None)
+    if top is None:
+        raise UnitsError("Hãy cho biết tỉnh cần nhập (--province, ví dụ 19 hoặc “Thái Nguyên”).")
+    divisions = gso.of_province(gso.load(source), top)
+    changed = restructure(ctx.units, divisions[0].province, divisions, valid_from)
+    backup = None
+    if not dry_run:
+        lock = _locked(ctx.workspace)  # a run reading the list meanwhile would see half a file
+        try:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = path.with_name(f"{path.stem}.truoc-khi-nhap-{stamp}{path.suffix}")
+            shutil.copy2(path, backup)
+            registry = UnitRegistry(changed.units)
+            if path.suffix.lower() == ".csv":
+                registry.to_csv(path)
+            else:
+                write_units(registry, path)
+        finally:
+            lock.release()
+    pairs = lambda units: [(u.code, u.name) for u in units]  # noqa: E731
+    return UnitsImport(path, backup, divisions[0].province, valid_from.isoformat(),
+                       pairs(changed.added), pairs(changed.ended), pairs(changed.updated), dry_run)
 
 
 def _read_ledger(ctx: Context) -> Ledger:

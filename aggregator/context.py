@@ -36,4 +36,5 @@ def open_context(root: Path) -> Context:
     if units.get(config.owner) is None:
         raise ConfigError(f"Đơn vị tổng hợp “{config.owner}” (owner) không có trong danh mục đơn vị.")
     forms = FormRegistry.default(ws.forms_dir)
+    units.check_forms({f.code for f in forms})
     return Context(ws, config, units, forms)

@@ -8,6 +8,7 @@ transaction all-or-nothing) or recorded and archived (the next run only finishes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -174,7 +175,8 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming
 
 
 def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: datetime,
-                workers: Workers, timings: dict[str, float]) -> list[_Planned]:
+                workers: Workers, timings: dict[str, float],
+                progress: Callable[[int, int], None] | None = None) -> list[_Planned]:
     if not fresh:
         return []
     ws = ctx.workspace
@@ -197,7 +199,9 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                           if report.acceptable else ws.rejected)
                 copies.append(pool.submit(_store, item, folder))
 
-        for report in workers.read_iter([item.path for item in fresh]):
+        for done, report in enumerate(workers.read_iter([item.path for item in fresh]), start=1):
+            if progress is not None:
+                progress(done, len(fresh))
             pending.append(report)
             if len(pending) >= CHUNK:
                 settle(pending)
@@ -242,7 +246,8 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
 
 
 def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
-           timings: dict[str, float]) -> tuple[list[FileOutcome], int, list[str]]:
+           timings: dict[str, float], progress: Callable[[int, int], None] | None = None
+           ) -> tuple[list[FileOutcome], int, list[str]]:
     """Keep every new file; returns the outcomes, how many files a killed run had left to
     release, and the files still being written (left for the next run)."""
     clock = Stopwatch(timings)
@@ -250,7 +255,7 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     clock.lap("scan")
     fresh, duplicates, recovered = _plan_known(ctx, ledger, scan)
     planned = duplicates + _plan_fresh(ctx, ledger, fresh, datetime.now().replace(microsecond=0),
-                                       workers, timings)
+                                       workers, timings, progress)
     clock.reset()
     sync_barrier([Path(p.submission.stored_path) for p in planned])
     clock.lap("sync")

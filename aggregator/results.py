@@ -71,6 +71,23 @@ class UnitRow:
 
 
 @dataclass(frozen=True)
+class UnitsImport:
+    """What `aggregator units import` changed in the unit list (or would, with `dry_run`)."""
+
+    units_file: Path
+    backup: Path | None  # the unit list as it was, kept next to it
+    province: str
+    valid_from: str
+    added: list[tuple[str, str]]  # (code, name)
+    ended: list[tuple[str, str]]
+    updated: list[tuple[str, str]]
+    dry_run: bool
+
+    def to_dict(self) -> dict:
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     received_at: str
     processed_at: str

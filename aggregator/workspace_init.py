@@ -77,10 +77,9 @@ def bat_text() -> str:
         "chcp 65001 >nul\r\n"
         "rem Tổng hợp báo cáo hằng tháng trong thư mục này\r\n"
         'cd /d "%~dp0"\r\n'
-        "aggregator run --workspace . >> nhat-ky-tong-hop.txt 2>&1\r\n"
-        "aggregator status --workspace .\r\n"
+        "aggregator run --workspace .\r\n"
         "echo.\r\n"
-        "echo Xem báo cáo trong thư mục outbox. Nhật ký: nhat-ky-tong-hop.txt\r\n"
+        "echo Xem báo cáo trong thư mục outbox. Nhật ký các lần chạy: nhat-ky-tong-hop.txt\r\n"
         "pause\r\n"
     )
 

@@ -12,6 +12,9 @@ def test_every_command_is_in_the_readme():
 
     names = [c.name for c in app.registered_commands]
     assert set(names) >= {"run", "check", "templates", "status", "report", "demo"}
+    names += [f"{g.name} {c.name}" for g in app.registered_groups
+              for c in g.typer_instance.registered_commands]
+    assert "units import" in names
     for name in names:
         assert f"aggregator {name}" in README, name
 

@@ -32,9 +32,9 @@ def test_communes_have_gso_codes_and_a_district_parent(registry):
 
 
 def test_expected_submitters_follow_validity_dates(registry):
-    in_2024 = registry.expected(("agency", "district"), date(2024, 12, 1))
+    in_2024 = registry.expected("KTCV", ("agency", "district"), date(2024, 12, 1))
     assert len(in_2024) == 29
-    after_reform = registry.expected(("agency", "district"), date(2025, 7, 1))
+    after_reform = registry.expected("KTCV", ("agency", "district"), date(2025, 7, 1))
     assert {u.level for u in after_reform} == {"agency"}
 
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from aggregator.cli import check, demo, export, history, init, report, run, status, templates  # noqa: F401  registers commands
+from aggregator.cli import (  # noqa: F401  registers commands
+    check,
+    demo,
+    export,
+    history,
+    init,
+    report,
+    run,
+    status,
+    templates,
+    units,
+)
 from aggregator.cli.app import app
 
 

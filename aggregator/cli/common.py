@@ -29,13 +29,13 @@ EXPECTED_ERRORS = (ConfigError, UnitsError, WorkspaceLocked, FormSpecError, NotA
 T = TypeVar("T")
 
 
-def parse_as_of(value: str | None) -> date | None:
+def parse_as_of(value: str | None, option: str = "--as-of") -> date | None:
     if value is None:
         return None
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        fail(f"Ngày --as-of không hợp lệ: {value!r} (cần dạng YYYY-MM-DD).")
+        fail(f"Ngày {option} không hợp lệ: {value!r} (cần dạng YYYY-MM-DD).")
 
 
 def fail(message: str) -> None:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aggregator.results import FileOutcome, RunResult
+from aggregator.runlog import summary_line
 
 STATUS_VI = {
     "accepted": "[green]Tiếp nhận[/]",
@@ -67,12 +68,6 @@ def vn_datetime(iso: str | None) -> str:
     day, _, clock = iso.partition("T")
     y, m, d = day.split("-")
     return f"{d}/{m}/{y} {clock[:5]}".strip()
-
-
-def summary_line(result: RunResult) -> str:
-    late = sum(1 for f in result.files if f.status == "accepted" and f.late)
-    return (f"{len(result.files)} tệp mới: {result.count('accepted')} tiếp nhận ({late} muộn), "
-            f"{result.count('rejected')} trả lại, {result.count('duplicate')} trùng lặp.")
 
 
 def print_run(out: Console, result: RunResult, title: str) -> None:

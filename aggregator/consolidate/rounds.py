@@ -98,7 +98,7 @@ def consolidate_round(
     subs["received"] = pd.to_datetime(subs["received_at"])
     subs = subs[subs["received"].dt.date <= as_of]
     if round_.submitters:
-        expected = units.expected(round_.submitters, round_.deadline, owner)
+        expected = units.expected(round_.form, round_.submitters, round_.deadline, owner)
     else:  # nobody is expected (DKT): the units that appear
         seen = set(subs["unit"].dropna())
         expected = [u for u in units.units if u.code in seen]

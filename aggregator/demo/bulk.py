@@ -104,7 +104,7 @@ def generate(root: Path, scale: str, workers: int = 2) -> int:
     config = load_config(root)
     units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     round_ = next(r for r in config.rounds if r.form == "KTCV" and r.period == "2024-H1")
-    expected = units.expected(round_.submitters, round_.deadline, config.owner)
+    expected = units.expected(round_.form, round_.submitters, round_.deadline, config.owner)
     r = str(root)
     if scale == "province":
         jobs = [(r, form, period, u.code, v) for u in expected for v in range(3)

@@ -86,7 +86,7 @@ def prepare_demo(root: Path, plan: DemoPlan = DemoPlan()) -> Workspace:
     config = load_config(root)
     units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     rounds = {(r.form, r.parsed_period.kind): r for r in config.rounds}
-    expected = units.expected(rounds["KTCV", "Y"].submitters, rounds["KTCV", "Y"].deadline)
+    expected = units.expected("KTCV", rounds["KTCV", "Y"].submitters, rounds["KTCV", "Y"].deadline)
     with tempfile.TemporaryDirectory() as tmp:
         d = _Dropper(ws, Path(tmp), config, FormRegistry.default())
         for i, unit in enumerate(expected):

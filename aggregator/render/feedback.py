@@ -71,8 +71,15 @@ def write_feedback(original: Path, issues: list[Issue], out: Path, intro: list[s
             cell = listing.cell(head + n, c, value)
             cell.data_type = "n" if c == 1 else "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in zip("ABCDEF", (6, 10, 16, 8, 10, 100)):
+            cell.font = Font(name="Times New Roman")
+    for col, width in zip("ABCDEF", (6, 10, 16, 8, 10, 80)):
         listing.column_dimensions[col].width = width
+    # Printed for the unit: A4 landscape, every column on one page width.
+    listing.page_setup.orientation = "landscape"
+    listing.page_setup.paperSize = listing.PAPERSIZE_A4
+    listing.page_setup.fitToWidth, listing.page_setup.fitToHeight = 1, 0
+    listing.sheet_properties.pageSetUpPr.fitToPage = True
+    listing.print_title_rows = f"{head}:{head}"
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == LIST_SHEET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,11 +33,19 @@ class Unit:
     group: str
     valid_from: date | None = None
     valid_to: date | None = None
+    forms: tuple[str, ...] = ()  # the forms it must submit; empty: as each round's submitters say
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    def submits(self, form: str, submitters: tuple[str, ...] | list[str]) -> bool:
+        """Whether the unit must send `form`: its own list of forms when the office filled one in,
+        else the round's submitters (levels or groups)."""
+        if self.forms:
+            return form in self.forms
+        return self.level in submitters or self.group in submitters
 
 
 def normalize_code(value: object) -> str:
@@ -48,6 +57,11 @@ def normalize_code(value: object) -> str:
 
 def _date(text: str) -> date | None:
     return date.fromisoformat(text) if text.strip() else None
+
+
+def parse_forms(text: str) -> tuple[str, ...]:
+    """'KTCV, CCHC' or 'ktcv;cchc' → ('KTCV', 'CCHC')."""
+    return tuple(dict.fromkeys(p.upper() for p in re.split(r"[\s,;]+", text or "") if p))
 
 
 class UnitRegistry:
@@ -119,6 +133,7 @@ class UnitRegistry:
                     group=r["group"].strip(),
                     valid_from=_date(r.get("valid_from") or ""),
                     valid_to=_date(r.get("valid_to") or ""),
+                    forms=parse_forms(r.get("forms") or ""),
                 )
                 for r in rows
             ]
@@ -128,6 +143,18 @@ class UnitRegistry:
         if bad:
             raise UnitsError(f"Cấp đơn vị không hợp lệ ở các mã: {', '.join(bad)}")
         return cls(units)
+
+    def to_csv(self, path: Path) -> Path:
+        """The list in the CSV layout `from_csv` reads."""
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["code", "name", "level", "parent", "group", "valid_from", "valid_to",
+                        "forms"])
+            for u in self.units:
+                w.writerow([u.code, u.name, u.level, u.parent or "", u.group,
+                            u.valid_from.isoformat() if u.valid_from else "",
+                            u.valid_to.isoformat() if u.valid_to else "", ", ".join(u.forms)])
+        return path
 
     def get(self, code: object) -> Unit | None:
         return self._by_code.get(normalize_code(code))
@@ -143,14 +170,21 @@ class UnitRegistry:
     def __getitem__(self, code: str) -> Unit:
         return self._by_code[code]
 
-    def expected(self, submitters: tuple[str, ...] | list[str], on: date,
+    def expected(self, form: str, submitters: tuple[str, ...] | list[str], on: date,
                  under: str | None = None) -> list[Unit]:
-        """Units valid on a day whose level or group is in `submitters`, below `under` if given
+        """Units valid on a day that must send `form` (see `Unit.submits`), below `under` if given
         (the consolidating unit: the province, or a district consolidating its communes)."""
         below = self.descendants(under) if under else None
         return [u for u in self.units
-                if (u.level in submitters or u.group in submitters) and u.valid_on(on)
+                if u.submits(form, submitters) and u.valid_on(on)
                 and (below is None or u.code in below)]
+
+    def check_forms(self, known: set[str]) -> None:
+        """Every form named in the unit list exists (the message lists the ones that do)."""
+        bad = [f"{u.code} ({f})" for u in self.units for f in u.forms if f not in known]
+        if bad:
+            raise UnitsError(f"Danh mục đơn vị ghi biểu mẫu không có: {', '.join(bad)}. "
+                             f"Các biểu mẫu: {', '.join(sorted(known))}.")
 
     def children(self, code: str) -> list[Unit]:
         return [self._by_code[c] for c in self._children.get(code, [])]

@@ -1,7 +1,8 @@
 """The unit list as an Excel workbook the office edits (don-vi.xlsx): read and write.
 
-Columns: Mã đơn vị, Tên đơn vị, Cấp, Mã đơn vị cấp trên, Nhóm, Hiệu lực từ, Hiệu lực đến. "Cấp"
-takes tỉnh / sở, ban, ngành / huyện / xã (or the English level names).
+Columns: Mã đơn vị, Tên đơn vị, Cấp, Mã đơn vị cấp trên, Nhóm, Hiệu lực từ, Hiệu lực đến, Biểu mẫu
+phải nộp. "Cấp" takes tỉnh / sở, ban, ngành / huyện / xã (or the English level names); "Biểu mẫu phải
+nộp" lists form codes (KTCV, CCHC…) or stays empty (then each round's submitters decide).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import xlsxwriter
 from aggregator.text import fold
 
 HEADERS = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên", "Nhóm", "Hiệu lực từ",
-           "Hiệu lực đến"]
-KEYS = ["code", "name", "level", "parent", "group", "valid_from", "valid_to"]
+           "Hiệu lực đến", "Biểu mẫu phải nộp"]
+KEYS = ["code", "name", "level", "parent", "group", "valid_from", "valid_to", "forms"]
 LEVEL_NAMES = {"province": "tỉnh", "agency": "sở, ban, ngành", "district": "huyện",
                "commune": "xã"}
 LEVEL_OF = {fold(v): k for k, v in LEVEL_NAMES.items()} | {k: k for k in LEVEL_NAMES}
@@ -58,7 +59,7 @@ def write_units(units, path: Path) -> Path:
                           "font_name": "Times New Roman"})
     cell = wb.add_format({"border": 1, "font_name": "Times New Roman"})
     day = wb.add_format({"border": 1, "font_name": "Times New Roman", "num_format": "dd/mm/yyyy"})
-    for c, (name, width) in enumerate(zip(HEADERS, [12, 44, 16, 18, 16, 13, 13])):
+    for c, (name, width) in enumerate(zip(HEADERS, [12, 44, 16, 18, 16, 13, 13, 20])):
         ws.write_string(0, c, name, head)
         ws.set_column(c, c, width)
     for r, u in enumerate(units.units, start=1):
@@ -72,8 +73,12 @@ def write_units(units, path: Path) -> Path:
                 ws.write_datetime(r, c, datetime.combine(d, datetime.min.time()), day)
             else:
                 ws.write_blank(r, c, None, day)
+        ws.write_string(r, 7, ", ".join(u.forms), cell)
     last = len(units.units) + 500  # room for new units
     ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(LEVEL_NAMES.values())})
+    ws.write_comment(0, 7, "Để trống: đơn vị nộp theo cấp/nhóm quy định cho từng kỳ trong "
+                     "aggregator.toml. Ghi mã biểu mẫu (ví dụ: KTCV, CCHC) để chỉ định riêng "
+                     "đơn vị này phải nộp những biểu nào.", {"x_scale": 2, "y_scale": 1.5})
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(units.units), len(HEADERS) - 1)
     wb.close()

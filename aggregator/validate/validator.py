@@ -27,8 +27,7 @@ def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -
         return [make_issue("period-not-in-plan", form=read.form.code, period=read.period.label)]
     unit = read.unit
     outside = below is not None and unit.code not in below
-    if outside or (round_.submitters and unit.level not in round_.submitters
-                   and unit.group not in round_.submitters):
+    if outside or (round_.submitters and not unit.submits(read.form.code, round_.submitters)):
         return [make_issue("unit-not-expected", unit=f"{read.unit.code} – {read.unit.name}",
                            form=read.form.code, period=read.period.label)]
     return []

@@ -1,0 +1,63 @@
+"""The run log: every `run` appends what it did to nhat-ky-tong-hop.txt in the workspace, so a
+scheduled run that nobody watched can be read afterwards (Vietnamese, plain text, Notepad-friendly).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from aggregator.results import RunResult
+
+LOG_FILE = "nhat-ky-tong-hop.txt"
+
+
+def summary_line(result: RunResult) -> str:
+    late = sum(1 for f in result.files if f.status == "accepted" and f.late)
+    return (f"{len(result.files)} tệp mới: {result.count('accepted')} tiếp nhận ({late} muộn), "
+            f"{result.count('rejected')} trả lại, {result.count('duplicate')} trùng lặp.")
+
+
+def needs_attention(result: RunResult) -> bool:
+    """Something a person should look at: a rejected file, a late one, a file left half-written."""
+    return bool(result.unsettled) or any(
+        f.status == "rejected" or (f.status == "accepted" and f.late) for f in result.files)
+
+
+def _vn(iso_day: str) -> str:
+    y, m, d = iso_day.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]:
+    lines = [f"=== {started:%d/%m/%Y %H:%M:%S} · tổng hợp đến ngày {_vn(result.as_of)} · "
+             f"{seconds:.1f} giây".replace(".", ","), summary_line(result)]
+    for f in result.files:
+        if f.status == "rejected":
+            lines.append(f"Trả lại: {f.name}" + (f" (giải thích: {f.note})" if f.note else ""))
+            lines += [f"    - {issue.message}" for issue in f.errors]
+        elif f.status == "accepted" and f.late:
+            lines.append(f"Tiếp nhận nhưng gửi muộn: {f.name} ({f.unit})")
+    if result.unsettled:
+        lines.append("Tệp đang ghi dở, để lần chạy sau: " + ", ".join(result.unsettled))
+    if result.recovered:
+        lines.append(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
+    for r in result.rounds:
+        lines.append(f"{r.form} {r.period_label}: đã nộp {r.submitted}/{r.expected}, đúng hạn "
+                     f"{r.on_time}, muộn {r.late}; chưa nộp: {', '.join(r.missing) or 'không'}; "
+                     f"trả lại: {', '.join(r.rejected) or 'không'}")
+    for path in result.reports:
+        lines.append(f"Báo cáo: {path}")
+    return lines
+
+
+def append(path: Path, lines: list[str]) -> None:
+    """Append a block; a new log starts with a BOM so Notepad shows the diacritics."""
+    fresh = not path.exists()
+    with path.open("a", encoding="utf-8-sig" if fresh else "utf-8", newline="\r\n") as f:
+        f.write("\n".join(lines) + "\n\n")
+
+
+def failure_lines(started: datetime, error: BaseException) -> list[str]:
+    return [f"=== {started:%d/%m/%Y %H:%M:%S} · LỖI, chưa tổng hợp được", str(error) or
+            type(error).__name__]
