@@ -254,7 +254,9 @@ def import_units(root: Path, source: str, valid_from: date, province: str | None
                 write_units(registry, path)
         finally:
             lock.release()
-    pairs = lambda units: [(u.code, u.name) for u in units]  # noqa: E731
+    def pairs(units: list) -> list[tuple[str, str]]:
+        return [(u.code, u.name) for u in units]
+
     return UnitsImport(path, backup, divisions[0].province, valid_from.isoformat(),
                        pairs(changed.added), pairs(changed.ended), pairs(changed.updated), dry_run)
 

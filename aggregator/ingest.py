@@ -30,11 +30,10 @@ from aggregator.intake import (
 from aggregator.ledger import Ledger, NewSubmission
 from aggregator.render.feedback import write_feedback
 from aggregator.results import FileOutcome
-from aggregator.validate.judgment import History
-from aggregator.validate.report import FileReport
-from aggregator.validate.judgment import judge
-from aggregator.validate.validator import validate_reports
 from aggregator.timing import Stopwatch
+from aggregator.validate.judgment import History, judge
+from aggregator.validate.report import FileReport
+from aggregator.validate.validator import validate_reports
 from aggregator.workers import Workers
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from aggregator.cli import (  # noqa: F401  registers commands
+from aggregator.cli import (  # imported for their side effect: each registers its command
     check,
     demo,
     export,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from aggregator import api
 from aggregator.cli.app import app
-from aggregator.cli.common import AsOfOpt, PdfOpt, JsonOpt, WorkspaceOpt, guarded, parse_as_of
+from aggregator.cli.common import AsOfOpt, JsonOpt, PdfOpt, WorkspaceOpt, guarded, parse_as_of
 from aggregator.cli.output import console, print_json, print_pdf, print_run
 
 

@@ -110,7 +110,7 @@ def scan_inbox(inbox: Path, settle_seconds: float = 1.0) -> Scan:
         if sha is None:
             unsettled.append(relative)
             continue
-        size, mtime_ns, _ = before[path]
+        size, mtime_ns, _ = signature
         files.append(Incoming(path, relative, sha, size,
                               datetime.fromtimestamp(mtime_ns / 1e9).replace(microsecond=0), mtime_ns))
     return Scan(files, unsettled)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
