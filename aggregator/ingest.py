@@ -86,6 +86,10 @@ def _store(item: Incoming, folder: Path) -> Path:
     return stored
 
 
+def _store_all(jobs: list[tuple[Incoming, Path]]) -> list[Path]:
+    return [_store(item, folder) for item, folder in jobs]
+
+
 def _feedback_job(job: tuple) -> Path:
     stored, issues, out, intro = job
     return write_feedback(stored, issues, out, intro)
@@ -190,13 +194,14 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
     with ThreadPoolExecutor(COPY_THREADS) as pool:
         def settle(chunk: list[FileReport]) -> None:
             validate_reports(chunk, ctx.config, hist, lv, below, judgment=False)
+            jobs = []
             for report in chunk:
                 item = fresh[len(reports)]
                 reports.append(report)
                 r = report.read
-                folder = (ws.archive / r.form.code / r.period.code / safe_part(r.unit.code)
-                          if report.acceptable else ws.rejected)
-                copies.append(pool.submit(_store, item, folder))
+                jobs.append((item, ws.archive / r.form.code / r.period.code / safe_part(r.unit.code)
+                             if report.acceptable else ws.rejected))
+            copies.append(pool.submit(_store_all, jobs))  # one task per chunk, not per file
 
         for done, report in enumerate(workers.read_iter([item.path for item in fresh]), start=1):
             if progress is not None:
@@ -209,7 +214,7 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
         clock.lap("read")
         judge(reports, hist, lv)
         clock.lap("validate")
-        stored_paths = [future.result() for future in copies]
+        stored_paths = [path for future in copies for path in future.result()]
     planned, feedback_jobs = [], []
     for item, report, stored in zip(fresh, reports, stored_paths):
         read = report.read

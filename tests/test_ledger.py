@@ -41,3 +41,31 @@ def test_runs_are_recorded(ledger):
     row = ledger.conn.execute("SELECT * FROM runs").fetchone()
     assert (row["files_seen"], row["accepted"], row["rejected"]) == (3, 2, 1)
     assert row["finished_at"] is not None and row["tool_version"]
+
+
+def test_values_written_before_005_survive_the_migration(tmp_path):
+    """A ledger of an older release (values one row each) opens with its values intact, and the
+    long view answers ad-hoc SQL the way the old table did."""
+    import sqlite3
+
+    path = tmp_path / "ledger.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for name, sql in MIGRATIONS[:4]:
+        for statement in filter(str.strip, sql.split(";")):
+            old.execute(statement)
+        old.execute("INSERT INTO migrations VALUES (?, datetime('now'))", (name,))
+    old.execute("INSERT INTO runs (id, started_at, as_of, tool_version) VALUES (1, 'x', 'y', 'z')")
+    old.execute("INSERT INTO submissions (id, run_id, sha256, original_name, inbox_path, stored_path,"
+                " received_at, processed_at, unit, form, period, status) VALUES (1, 1, 'a', 'a.xlsx',"
+                " 'a.xlsx', '/a', '2024-06-10T08:00:00', 'x', 'SNV', 'KTCV', '2024-H1', 'accepted')")
+    old.executemany("INSERT INTO submission_values VALUES (1, ?, ?, ?, 'Biểu KTCV', ?)",
+                    [("13", 7.0, None, "D46"), ("15", None, "Ưu điểm: đúng hạn", "D50")])
+    old.close()
+    with Ledger(path) as ledger:
+        values = ledger.in_force_values("KTCV", "2024-H1").set_index("indicator")
+        assert values.loc["13", "number"] == 7.0 and values.loc["15", "text"] == "Ưu điểm: đúng hạn"
+        rows = ledger.conn.execute("SELECT indicator, number, text, sheet, cell FROM"
+                                   " submission_values ORDER BY indicator").fetchall()
+        assert [tuple(r) for r in rows] == [("13", 7.0, None, "Biểu KTCV", "D46"),
+                                            ("15", None, "Ưu điểm: đúng hạn", "Biểu KTCV", "D50")]

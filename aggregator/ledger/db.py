@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,17 +114,20 @@ class Ledger:
                 [(sid, run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
                   sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form,
                   sub.period, sub.status, sub.instance) for sid, sub in zip(ids, subs)])
-            values, items, issues = [], [], []
+            cells, items, issues = [], [], []
             for sid, sub in zip(ids, subs):
                 checkpoint("mid-ledger")
-                values += [(sid, code, *_split(value), sheet, cell)
-                           for code, (value, sheet, cell) in sub.values.items()]
+                if sub.values:
+                    cells.append((sid, json.dumps(
+                        {code: [*_split(value), sheet, cell]
+                         for code, (value, sheet, cell) in sub.values.items()},
+                        ensure_ascii=False)))
                 items += [(sid, n, key, *_split(value))
                           for n, item in enumerate(sub.items, start=1)
                           for key, value in item.items()]
                 issues += [(sid, i.code, i.severity, i.sheet, i.cell, i.indicator, i.message)
                            for i in sub.issues]
-            self.conn.executemany("INSERT INTO submission_values VALUES (?, ?, ?, ?, ?, ?)", values)
+            self.conn.executemany("INSERT INTO submission_cells VALUES (?, ?)", cells)
             self.conn.executemany("INSERT INTO submission_items VALUES (?, ?, ?, ?, ?)", items)
             self.conn.executemany("INSERT INTO submission_issues VALUES (?, ?, ?, ?, ?, ?, ?)",
                                   issues)
@@ -175,16 +179,25 @@ class Ledger:
             "SELECT id, unit FROM submissions WHERE form = ? AND period = ? AND status = 'accepted'"
             " AND superseded_by IS NULL", self.conn, params=(form, period))
         cur = self.conn.cursor()
-        cur.row_factory = None  # plain tuples: hundreds of thousands of rows at national scale
-        rows = cur.execute(
-            "SELECT submission_id, indicator, number, text FROM submission_values"
-            " WHERE submission_id IN (SELECT id FROM submissions WHERE form = ? AND period = ?"
-            " AND status = 'accepted' AND superseded_by IS NULL)", (form, period)).fetchall()
-        values = pd.DataFrame(rows, columns=["submission_id", "indicator", "number", "text"])
-        values["number"] = values["number"].astype(float)
-        unit = pd.Series(subs["unit"].to_numpy(), index=subs["id"].to_numpy())
-        values.insert(0, "unit", unit.reindex(values["submission_id"].to_numpy()).to_numpy())
-        return values
+        cur.row_factory = None
+        stored = cur.execute(
+            "SELECT submission_id, cells FROM submission_cells WHERE submission_id IN"
+            " (SELECT id FROM submissions WHERE form = ? AND period = ? AND status = 'accepted'"
+            " AND superseded_by IS NULL)", (form, period)).fetchall()
+        ids, codes, numbers, texts = [], [], [], []
+        for sid, cells in stored:  # decoded here: one JSON document per file, not a row per value
+            decoded = json.loads(cells)
+            if decoded:
+                number, text, _sheet, _cell = zip(*decoded.values())
+                ids += [sid] * len(decoded)
+                codes += decoded.keys()
+                numbers += number
+                texts += text
+        unit = dict(zip(subs["id"], subs["unit"]))
+        return pd.DataFrame({
+            "unit": [unit[i] for i in ids], "submission_id": pd.Series(ids, dtype="int64"),
+            "indicator": codes, "number": pd.Series(numbers, dtype=float),
+            "text": pd.Series(texts, dtype=object)})
 
     def in_force_items(self, form: str, period: str) -> pd.DataFrame:
         """Long table (unit, submission_id, item_no, key, number, text) of line-list rows in force."""

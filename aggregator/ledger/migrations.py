@@ -98,6 +98,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE submission_values_clustered RENAME TO submission_values;
         """,
     ),
+    (
+        # One row per submission holding its cells as JSON (code → [number, text, sheet, cell]):
+        # a national batch writes 12,000 rows instead of 600,000. The long table stays queryable
+        # as a view of the same name.
+        "005_values_per_submission",
+        """
+        CREATE TABLE submission_cells (
+            submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+            cells TEXT NOT NULL
+        );
+        INSERT INTO submission_cells
+            SELECT submission_id, json_group_object(indicator, json_array(number, text, sheet, cell))
+            FROM submission_values GROUP BY submission_id;
+        DROP TABLE submission_values;
+        CREATE VIEW submission_values AS
+            SELECT c.submission_id, j.key AS indicator, json_extract(j.value, '$[0]') AS number,
+                   json_extract(j.value, '$[1]') AS text, json_extract(j.value, '$[2]') AS sheet,
+                   json_extract(j.value, '$[3]') AS cell
+            FROM submission_cells c, json_each(c.cells) j
+        """,
+    ),
 ]
 
 

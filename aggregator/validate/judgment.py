@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from aggregator.periods import Period
@@ -41,19 +42,31 @@ def _num(v: float) -> str:
     return f"{v:,.0f}".replace(",", ".") if float(v).is_integer() else f"{v:.1f}".replace(".", ",")
 
 
-def _batch_frame(reports: list[FileReport], form: str, period: str) -> pd.DataFrame:
-    rows = {r.read.unit.code: r.values for r in reports
+def _count_codes(form) -> list[str]:
+    return [i.code for i in form.cells if i.type == "count"]
+
+
+def _batch_frame(reports: list[FileReport], form: str, period: str, codes: list[str]
+                 ) -> pd.DataFrame:
+    """Units × `codes` of the acceptable files of one round in this batch (NaN where missing; of
+    several files of a unit, the last)."""
+    mine = {r.read.unit.code: r.values for r in reports
             if r.acceptable and r.read.form.code == form and r.read.period.code == period}
-    return pd.DataFrame.from_dict(rows, orient="index") if rows else pd.DataFrame()
+    data = np.array([[values.get(c) for c in codes] for values in mine.values()], dtype=float)
+    return pd.DataFrame(data.reshape(len(mine), len(codes)), columns=codes, index=pd.Index(list(mine)))
 
 
 def below_h1(reports: list[FileReport], history: History) -> None:
+    earlier_of: dict[tuple[str, str], pd.DataFrame] = {}  # one H1 frame per form, not per file
     for report in reports:
         read = report.read
         if not (report.acceptable and read.form.compare_with_h1 and read.period.kind == "Y"):
             continue
         h1 = Period(read.period.year, "H1").code
-        earlier = _batch_frame(reports, read.form.code, h1)
+        key = (read.form.code, h1)
+        if key not in earlier_of:
+            earlier_of[key] = _batch_frame(reports, read.form.code, h1, _count_codes(read.form))
+        earlier = earlier_of[key]
         if read.unit.code not in earlier.index:
             earlier = history.frame(read.form.code, h1)
         if read.unit.code not in earlier.index:
@@ -73,11 +86,11 @@ def below_h1(reports: list[FileReport], history: History) -> None:
 def outliers(reports: list[FileReport], history: History, level_of: dict[str, str]) -> None:
     keys = {(r.read.form.code, r.read.period.code) for r in reports if r.acceptable}
     for form_code, period in keys:
-        mine = [r for r in reports if r.acceptable and r.read.form.code == form_code
-                and r.read.period.code == period]
-        form = mine[0].read.form
-        codes = [i.code for i in form.cells if i.type == "count"]
-        batch = _batch_frame(reports, form_code, period)
+        mine = {r.read.unit.code: r for r in reports if r.acceptable
+                and r.read.form.code == form_code and r.read.period.code == period}
+        form = next(iter(mine.values())).read.form
+        codes = _count_codes(form)
+        batch = _batch_frame(reports, form_code, period, codes)
         peers = pd.concat([history.frame(form_code, period).drop(batch.index, errors="ignore"),
                            batch]).reindex(columns=codes).astype(float)
         if peers.empty:
@@ -92,17 +105,17 @@ def outliers(reports: list[FileReport], history: History, level_of: dict[str, st
             z = 0.6745 * (values - median) / mad.where(mad > 0)
             far = ((values - median).abs() >= MIN_GAP) & (
                 (values >= FOLD * median) | (values * FOLD <= median))
-            flagged = (z.abs() > Z_LIMIT) & far
-            for report in mine:
-                unit = report.read.unit.code
-                if unit not in flagged.index:
+            flagged = ((z.abs() > Z_LIMIT) & far).to_numpy()
+            for row, col in zip(*np.nonzero(flagged)):  # only the flagged cells, in this batch
+                report = mine.get(values.index[row])
+                if report is None:
                     continue
-                for code in flagged.columns[flagged.loc[unit].to_numpy()]:
-                    cell = report.read.cells[code]
-                    report.issues.append(make_issue(
-                        "value-outlier", sheet=cell.sheet, cell=cell.cell, indicator=code,
-                        indicator_label=form.by_code[code].label, value=_num(values.loc[unit, code]),
-                        median=_num(median[code])))
+                code = codes[col]
+                cell = report.read.cells[code]
+                report.issues.append(make_issue(
+                    "value-outlier", sheet=cell.sheet, cell=cell.cell, indicator=code,
+                    indicator_label=form.by_code[code].label,
+                    value=_num(values.iat[row, col]), median=_num(median[code])))
 
 
 def judge(reports: list[FileReport], history: History, level_of: dict[str, str]) -> None:
