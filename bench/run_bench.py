@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -73,7 +74,8 @@ def fresh_data(scale: str) -> Path:
 def one_run(fresh: Path, work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(fresh, work)  # copy2: modification times (received times) are kept
-    time.sleep(1.5)  # files that arrived earlier, as in a monthly run: no settle wait
+    os.sync()  # files that arrived earlier are on disk, not being written back during the run
+    time.sleep(1.5)  # … and older than the settle window, as in a monthly run
     out = subprocess.run([sys.executable, "-c", CHILD, str(work), AS_OF], capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
