@@ -3,6 +3,9 @@
 Districts and communes below the province that the new structure no longer has end the day before
 it takes effect; new ones start that day; a code the new structure keeps is updated in place (GSO
 gives a merged commune the code of one of its parts). Provincial agencies are not touched.
+
+A code is one unit, so an updated commune shows its new name and parent for past rounds too: a
+district workspace that still consolidates the old structure should not import the new one.
 """
 
 from __future__ import annotations
