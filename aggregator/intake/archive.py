@@ -26,7 +26,11 @@ def _place(source: Path, tmp: Path) -> None:
     bytes written: ten times cheaper than a copy on ext4 and NTFS), else a byte-for-byte copy.
 
     Spreadsheet programs save by writing a new file and renaming it over the old one, so saving
-    the inbox file again leaves the linked archive copy as it was.
+    the inbox file again leaves the linked archive copy as it was. The one case a link does not
+    cover: a program that overwrites the inbox file in place (copy-and-replace) in the seconds
+    between this link and the release; `release` then keeps the new file for the next run, but the
+    archived bytes are the new ones. A national batch saves about 5 s with links (file creation
+    costs 0.3-0.7 ms on the VMs measured, a link 0.07 ms), so the trade is taken knowingly.
     """
     tmp.unlink(missing_ok=True)
     try:
