@@ -212,7 +212,8 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
-            files, recovered, unsettled = ingest(ctx, ledger, run_id, workers, timings, progress)
+            files, recovered, unsettled, overwritten = ingest(ctx, ledger, run_id, workers,
+                                                              timings, progress)
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
@@ -221,7 +222,7 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     finally:
         lock.release()
     return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
-                     timings)
+                     timings, overwritten)
 
 
 def import_units(root: Path, source: str, valid_from: date, province: str | None = None,

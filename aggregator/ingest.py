@@ -20,6 +20,7 @@ from aggregator.faults import checkpoint
 from aggregator.intake import (
     Incoming,
     Scan,
+    overwritten_in_place,
     release,
     safe_part,
     scan_inbox,
@@ -251,9 +252,10 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
 
 def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
            timings: dict[str, float], progress: Callable[[int, int], None] | None = None
-           ) -> tuple[list[FileOutcome], int, list[str]]:
+           ) -> tuple[list[FileOutcome], int, list[str], list[str]]:
     """Keep every new file; returns the outcomes, how many files a killed run had left to
-    release, and the files still being written (left for the next run)."""
+    release, the files still being written (left for the next run), and the files overwritten in
+    place during the run (kept for the next run; their archive copies changed with them)."""
     clock = Stopwatch(timings)
     scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds)
     clock.lap("scan")
@@ -265,16 +267,18 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     clock.lap("sync")
     ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
     clock.lap("ledger")
-    done = []
-    for sid, (item, _) in zip(ids, [(p.item, None) for p in planned]):
+    done, overwritten = [], []
+    for sid, p in zip(ids, planned):
         checkpoint("before-release")
-        if release(item):
+        if release(p.item):
             done.append(sid)
+        elif overwritten_in_place(p.item, Path(p.submission.stored_path)):
+            overwritten.append(p.item.relative)
     for item, sid in recovered:
         if release(item):
             done.append(sid)
     ledger.mark_released(done)
     clock.lap("release")
-    return [p.outcome for p in planned], len(recovered), scan.unsettled
+    return [p.outcome for p in planned], len(recovered), scan.unsettled, overwritten
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from aggregator.results import RunResult
 
 LOG_FILE = "nhat-ky-tong-hop.txt"
+OVERWRITTEN = ("Tệp {name} bị chép đè trong lúc đang tổng hợp: bản lưu trữ của lần tiếp nhận này "
+               "đã bị thay theo; tệp mới được giữ trong inbox và sẽ được tiếp nhận ở lần chạy sau.")
 
 
 def summary_line(result: RunResult) -> str:
@@ -20,7 +22,7 @@ def summary_line(result: RunResult) -> str:
 
 def needs_attention(result: RunResult) -> bool:
     """Something a person should look at: a rejected file, a late one, a file left half-written."""
-    return bool(result.unsettled) or any(
+    return bool(result.unsettled or result.overwritten) or any(
         f.status == "rejected" or (f.status == "accepted" and f.late) for f in result.files)
 
 
@@ -40,6 +42,8 @@ def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]
             lines.append(f"Tiếp nhận nhưng gửi muộn: {f.name} ({f.unit})")
     if result.unsettled:
         lines.append("Tệp đang ghi dở, để lần chạy sau: " + ", ".join(result.unsettled))
+    for name in result.overwritten:
+        lines.append(OVERWRITTEN.format(name=name))
     if result.recovered:
         lines.append(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
     for r in result.rounds:

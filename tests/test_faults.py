@@ -141,3 +141,31 @@ def test_file_still_being_written_is_left_for_the_next_run(tmp_path):
         writer.wait()
     assert result.files == [] and result.unsettled == ["đang chép.xlsx"]
     assert growing.exists()
+
+
+def test_a_file_rewritten_in_place_while_being_kept_is_reported(tmp_path: Path):
+    """The archive copy is a hard link where possible: a program that rewrites the inbox file in
+    place before it is released changes the copy too. The file stays in the inbox for the next run
+    and the run says so (log and screen), never silently."""
+    from aggregator.intake import overwritten_in_place, release, scan_inbox, store
+    from aggregator.results import RunResult
+    from aggregator.runlog import needs_attention, run_lines
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    original = inbox / "Sở Tư pháp.xlsx"
+    original.write_bytes(b"accepted version " * 100)
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    [item] = scan_inbox(inbox, 0).files
+    stored = store(item, tmp_path / "archive")
+    with original.open("r+b") as f:  # copy-and-replace onto the same file
+        f.write(b"corrected version")
+    assert not release(item) and original.exists()
+    linked = os.path.samefile(original, stored)
+    assert overwritten_in_place(item, stored) is linked
+    if not linked:  # a real copy keeps the accepted bytes
+        assert stored.read_bytes() == b"accepted version " * 100
+
+    result = RunResult(tmp_path, "2024-07-01", [], [], overwritten=[item.relative])
+    text = "\n".join(run_lines(result, datetime(2024, 7, 1, 8), 1.0))
+    assert needs_attention(result) and "Sở Tư pháp.xlsx bị chép đè trong lúc đang tổng hợp" in text

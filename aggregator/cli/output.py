@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aggregator.results import FileOutcome, RunResult
-from aggregator.runlog import summary_line
+from aggregator.runlog import OVERWRITTEN, summary_line
 
 STATUS_VI = {
     "accepted": "[green]Tiếp nhận[/]",
@@ -85,6 +85,8 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
     if result.unsettled:
         out.print(f"[yellow]{len(result.unsettled)} tệp đang được ghi dở, để lại lần chạy sau:[/] "
                   + ", ".join(result.unsettled))
+    for name in result.overwritten:
+        out.print(f"[yellow]{OVERWRITTEN.format(name=name)}[/]")
     if result.recovered:
         out.print(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
     year, month, day = result.as_of.split("-")
