@@ -80,29 +80,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # Values clustered by submission: a round's values are read back in one range scan per
-        # file, and inserted in key order (no separate index to maintain).
-        "004_values_clustered",
-        """
-        CREATE TABLE submission_values_clustered (
-            submission_id INTEGER NOT NULL REFERENCES submissions(id),
-            indicator TEXT NOT NULL,
-            number REAL,
-            text TEXT,
-            sheet TEXT,
-            cell TEXT,
-            PRIMARY KEY (submission_id, indicator)
-        ) WITHOUT ROWID;
-        INSERT INTO submission_values_clustered SELECT * FROM submission_values;
-        DROP TABLE submission_values;
-        ALTER TABLE submission_values_clustered RENAME TO submission_values;
-        """,
-    ),
-    (
         # One row per submission holding its cells as JSON (code → [number, text, sheet, cell]):
         # a national batch writes 12,000 rows instead of 600,000. The long table stays queryable
         # as a view of the same name.
-        "005_values_per_submission",
+        "004_cells_per_submission",
         """
         CREATE TABLE submission_cells (
             submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
