@@ -231,3 +231,16 @@ def test_forms_column_must_name_real_forms(tmp_path: Path):
     proc = cli("status", "--workspace", str(root))
     assert proc.returncode == 2
     assert re.search(r"biểu mẫu không có: STP \(BIEU-LA\)", proc.stderr), proc.stderr
+
+
+def test_the_two_level_package_tables_read_like_the_gso_export():
+    """vietnam-provinces 2025.x nests wards straight under provinces; read, they equal the GSO
+    export of the same data (the fixture was extracted from that package)."""
+    from aggregator.units import gso
+
+    nested = [{"code": 19, "name": "Thái Nguyên", "wards": [
+        {"code": int(r["Mã PX"]), "name": r["Phường Xã"]} for r in gso_rows()]}]
+    from_package = gso.of_province(gso.from_nested(nested), "Thái Nguyên")
+    from_export = gso.of_province(gso.read_table(GSO_2025), "19")
+    assert from_package == from_export and len(from_package) == 92
+    assert {d.parent for d in from_package} == {None} and {d.level for d in from_package} == {"commune"}

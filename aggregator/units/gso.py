@@ -107,16 +107,22 @@ def read_package() -> list[Division]:
         provinces = json.loads(data.read_text(encoding="utf-8"))
     except (ModuleNotFoundError, FileNotFoundError) as exc:
         raise UnitsError(f"Chưa cài gói {PACKAGE} (pip install {PACKAGE}).") from exc
+    return from_nested(provinces)
+
+
+def from_nested(provinces: list[dict]) -> list[Division]:
+    """The package's nested tables: provinces → districts → wards (0.x) or provinces → wards
+    (2025.x, two levels)."""
     out = []
     for p in provinces:
         province, name = _code(p["code"], "province_code"), p["name"]
-        for d in p.get("districts", []):  # 0.x: three levels
+        for d in p.get("districts", []):
             district = _code(d["code"], "district_code")
             out.append(Division(district, d["name"], "district", None, province, name))
             out += [Division(_code(w["code"], "commune_code"), w["name"], "commune", district,
                              province, name) for w in d.get("wards", [])]
         out += [Division(_code(w["code"], "commune_code"), w["name"], "commune", None, province,
-                         name) for w in p.get("wards", [])]  # 2025.x: two levels
+                         name) for w in p.get("wards", [])]
     return out
 
 
