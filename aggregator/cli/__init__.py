@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from aggregator.cli import (  # imported for their side effect: each registers its command
-    check,
-    demo,
-    export,
-    history,
-    init,
-    report,
-    run,
-    status,
-    templates,
-    units,
-)
+from aggregator.cli import check, demo, export, history, init, report, run, status, templates, units
 from aggregator.cli.app import app
+
+# Each command module registers its command with `app` when it is imported.
+COMMAND_MODULES = (check, demo, export, history, init, report, run, status, templates, units)
 
 
 def main() -> None:
