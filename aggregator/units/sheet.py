@@ -79,6 +79,10 @@ def write_units(units, path: Path) -> Path:
     ws.write_comment(0, 7, "Để trống: đơn vị nộp theo cấp/nhóm quy định cho từng kỳ trong "
                      "aggregator.toml. Ghi mã biểu mẫu (ví dụ: KTCV, CCHC) để chỉ định riêng "
                      "đơn vị này phải nộp những biểu nào.", {"x_scale": 2, "y_scale": 1.5})
+    ws.set_landscape()  # printed: A4 landscape, every column on one page width, header repeated
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(units.units), len(HEADERS) - 1)
     wb.close()
