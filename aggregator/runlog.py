@@ -4,9 +4,10 @@ scheduled run that nobody watched can be read afterwards (Vietnamese, plain text
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from aggregator.render.vn import vn_number, vn_short_date
 from aggregator.results import RunResult
 
 LOG_FILE = "nhat-ky-tong-hop.txt"
@@ -26,14 +27,10 @@ def needs_attention(result: RunResult) -> bool:
         f.status == "rejected" or (f.status == "accepted" and f.late) for f in result.files)
 
 
-def _vn(iso_day: str) -> str:
-    y, m, d = iso_day.split("-")
-    return f"{d}/{m}/{y}"
-
-
 def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]:
-    lines = [f"=== {started:%d/%m/%Y %H:%M:%S} · tổng hợp đến ngày {_vn(result.as_of)} · "
-             f"{seconds:.1f} giây".replace(".", ","), summary_line(result)]
+    as_of = vn_short_date(date.fromisoformat(result.as_of))
+    lines = [f"=== {started:%d/%m/%Y %H:%M:%S} · tổng hợp đến ngày {as_of} · "
+             f"{vn_number(seconds, 1)} giây", summary_line(result)]
     for f in result.files:
         if f.status == "rejected":
             lines.append(f"Trả lại: {f.name}" + (f" (giải thích: {f.note})" if f.note else ""))

@@ -9,5 +9,5 @@ from aggregator.intake.archive import (
 )
 from aggregator.intake.scan import Incoming, Scan, scan_inbox, sha256_of
 
-__all__ = ["ArchiveError", "Incoming", "overwritten_in_place", "Scan", "release", "safe_part", "scan_inbox", "sha256_of",
-           "store", "sync_barrier", "write_note"]
+__all__ = ["ArchiveError", "Incoming", "Scan", "overwritten_in_place", "release", "safe_part",
+           "scan_inbox", "sha256_of", "store", "sync_barrier", "write_note"]

@@ -29,8 +29,9 @@ def _place(source: Path, tmp: Path) -> None:
     the inbox file again leaves the linked archive copy as it was. The one case a link does not
     cover: a program that overwrites the inbox file in place (copy-and-replace) in the seconds
     between this link and the release; `release` then keeps the new file for the next run, the
-    archived bytes are the new ones, and the run says so (`overwritten_in_place`). A national batch saves about 5 s with links (file creation
-    costs 0.3-0.7 ms on the VMs measured, a link 0.07 ms), so the trade is taken knowingly.
+    archived bytes are the new ones, and the run says so (`overwritten_in_place`). A national
+    batch saves about 5 s with links (file creation costs 0.3-0.7 ms on the VMs measured, a link
+    0.07 ms), so the trade is taken knowingly.
     """
     tmp.unlink(missing_ok=True)
     try:

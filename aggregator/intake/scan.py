@@ -111,6 +111,6 @@ def scan_inbox(inbox: Path, settle_seconds: float = 1.0) -> Scan:
             unsettled.append(relative)
             continue
         size, mtime_ns, _ = signature
-        files.append(Incoming(path, relative, sha, size,
-                              datetime.fromtimestamp(mtime_ns / 1e9).replace(microsecond=0), mtime_ns))
+        received = datetime.fromtimestamp(mtime_ns / 1e9).replace(microsecond=0)
+        files.append(Incoming(path, relative, sha, size, received, mtime_ns))
     return Scan(files, unsettled)

@@ -104,12 +104,13 @@ class Ledger:
         """
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            first = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM submissions").fetchone()[0]
+            first = self.conn.execute(
+                "SELECT coalesce(max(id), 0) + 1 FROM submissions").fetchone()[0]
             ids = list(range(first, first + len(subs)))
             now = datetime.now().isoformat(timespec="seconds")
             self.conn.executemany(
-                "INSERT INTO submissions (id, run_id, sha256, original_name, inbox_path, stored_path,"
-                " received_at, processed_at, unit, form, period, status, instance)"
+                "INSERT INTO submissions (id, run_id, sha256, original_name, inbox_path,"
+                " stored_path, received_at, processed_at, unit, form, period, status, instance)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(sid, run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
                   sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form,
@@ -175,27 +176,25 @@ class Ledger:
 
     def in_force_values(self, form: str, period: str) -> pd.DataFrame:
         """Long table (unit, indicator, number, text) of the versions in force for a round."""
-        subs = pd.read_sql_query(
-            "SELECT id, unit FROM submissions WHERE form = ? AND period = ? AND status = 'accepted'"
-            " AND superseded_by IS NULL", self.conn, params=(form, period))
         cur = self.conn.cursor()
         cur.row_factory = None
         stored = cur.execute(
-            "SELECT submission_id, cells FROM submission_cells WHERE submission_id IN"
-            " (SELECT id FROM submissions WHERE form = ? AND period = ? AND status = 'accepted'"
-            " AND superseded_by IS NULL)", (form, period)).fetchall()
-        ids, codes, numbers, texts = [], [], [], []
-        for sid, cells in stored:  # decoded here: one JSON document per file, not a row per value
+            "SELECT s.id, s.unit, c.cells FROM submissions s"
+            " JOIN submission_cells c ON c.submission_id = s.id"
+            " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted'"
+            " AND s.superseded_by IS NULL", (form, period)).fetchall()
+        units, ids, codes, numbers, texts = [], [], [], [], []
+        for sid, unit, cells in stored:  # one JSON document per file, not a row per value
             decoded = json.loads(cells)
             if decoded:
                 number, text, _sheet, _cell = zip(*decoded.values())
+                units += [unit] * len(decoded)
                 ids += [sid] * len(decoded)
                 codes += decoded.keys()
                 numbers += number
                 texts += text
-        unit = dict(zip(subs["id"], subs["unit"]))
         return pd.DataFrame({
-            "unit": [unit[i] for i in ids], "submission_id": pd.Series(ids, dtype="int64"),
+            "unit": units, "submission_id": pd.Series(ids, dtype="int64"),
             "indicator": codes, "number": pd.Series(numbers, dtype=float),
             "text": pd.Series(texts, dtype=object)})
 

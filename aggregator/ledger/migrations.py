@@ -90,7 +90,8 @@ MIGRATIONS: list[tuple[str, str]] = [
             cells TEXT NOT NULL
         );
         INSERT INTO submission_cells
-            SELECT submission_id, json_group_object(indicator, json_array(number, text, sheet, cell))
+            SELECT submission_id,
+                   json_group_object(indicator, json_array(number, text, sheet, cell))
             FROM submission_values GROUP BY submission_id;
         DROP TABLE submission_values;
         CREATE VIEW submission_values AS
