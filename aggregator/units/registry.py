@@ -65,6 +65,10 @@ def parse_forms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.upper() for p in re.split(r"[\s,;]+", text or "") if p))
 
 
+def _name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
 def _unit_of(r: dict[str, str], path: Path) -> Unit:
     """One row of the list; a wrong level or date is a UnitsError naming the row and valid values."""
     where = f"Danh mục đơn vị {path}, dòng {r.get('_row', '?')}"
@@ -105,7 +109,9 @@ class UnitRegistry:
         for u in units:
             if u.parent and u.parent not in self._by_code:
                 raise UnitsError(f"Đơn vị {u.code} có đơn vị cấp trên {u.parent} không có trong danh mục")
-        self._by_name = {" ".join(fold(u.name).split()): u for u in units}
+        self._by_name: dict[str, list[Unit]] = {}
+        for u in units:
+            self._by_name.setdefault(_name_key(u.name), []).append(u)
         self._below: dict[str, frozenset[str]] = {}
         self._children: dict[str, list[str]] = {}
         for u in units:
@@ -182,13 +188,19 @@ class UnitRegistry:
     def get(self, code: object) -> Unit | None:
         return self._by_code.get(normalize_code(code))
 
-    def by_name(self, name: str) -> Unit | None:
-        """'UBND huyện Đồng Hỷ', 'huyen dong hy', 'Huyện Đồng Hỷ' all find unit 169."""
-        key = " ".join(fold(name).split())
+    def named(self, name: str) -> list[Unit]:
+        """Every unit of that name: 'UBND huyện Đồng Hỷ', 'huyen dong hy', 'Huyện Đồng Hỷ' all find
+        unit 169; 'Phường Trung Thành' finds two (one in each of two cities)."""
+        key = _name_key(name)
         for prefix in ("", "ubnd ", "uy ban nhan dan "):
-            if key.startswith(prefix) and (unit := self._by_name.get(key[len(prefix):])):
-                return unit
-        return None
+            if key.startswith(prefix) and (found := self._by_name.get(key[len(prefix):])):
+                return list(found)
+        return []
+
+    def by_name(self, name: str) -> Unit | None:
+        """The unit of that name, if exactly one has it (a shared name needs the code)."""
+        found = self.named(name)
+        return found[0] if len(found) == 1 else None
 
     def __getitem__(self, code: str) -> Unit:
         return self._by_code[code]
