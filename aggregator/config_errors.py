@@ -1,5 +1,6 @@
-"""Mistakes in aggregator.toml as one Vietnamese line: the file, the line, the key, what is expected
-and the valid keys or values. Neither the TOML parser's nor pydantic's English text reaches a user."""
+"""Mistakes in aggregator.toml as one Vietnamese line: the file, the line, the key, what is
+expected and the valid keys or values. No English text of the TOML parser or pydantic reaches a
+user."""
 
 from __future__ import annotations
 
@@ -142,7 +143,7 @@ def _expected(error: dict, model: type[BaseModel], loc: tuple) -> str:
     if kind in ("string_type",):
         return f"“{key}” cần chữ trong ngoặc kép, ví dụ {key} = \"…\""
     if kind in ("tuple_type", "list_type"):
-        return f"“{key}” cần một danh sách, ví dụ {key} = [\"agency\", \"district\"]"
+        return f"“{key}” cần một danh sách trong [ ], ví dụ {key} = [\"…\", \"…\"]"
     if kind in ("bool_type", "bool_parsing"):
         return f"“{key}” cần true hoặc false"
     if kind in ("model_type", "dict_type", "model_attributes_type"):

@@ -11,15 +11,15 @@ _BY_ERRNO = {
                   "(xóa bớt tệp không cần) rồi chạy lại.",
     errno.EROFS: "Ổ đĩa chỉ cho phép đọc, không ghi được {path}. Hãy chép thư mục làm việc sang "
                  "ổ đĩa ghi được (ví dụ ổ D: của máy) rồi chạy lại.",
-    errno.EACCES: "Không có quyền ghi hoặc đọc {path}. Hãy đóng tệp nếu đang mở (ví dụ trong "
-                  "Excel), bỏ thuộc tính chỉ đọc (Read-only) hoặc xin quyền với thư mục này, "
+    errno.EACCES: "Không có quyền ghi hoặc đọc {path}. Hãy đóng tệp nếu đang mở (trong Excel, "
+                  "Word), bỏ thuộc tính chỉ đọc (Read-only) hoặc xin quyền với thư mục này, "
                   "rồi chạy lại.",
     errno.ENAMETOOLONG: "Đường dẫn quá dài: {path}. Hãy dùng thư mục làm việc có đường dẫn ngắn "
                         "hơn (ví dụ D:\\TongHop) hoặc đặt tên tệp ngắn lại.",
     errno.ENOENT: "Không tìm thấy {path}. Hãy kiểm tra lại đường dẫn (thư mục hoặc tệp có thể "
                   "đã bị đổi tên, di chuyển hoặc xóa).",
     errno.EBUSY: "{path} đang được chương trình khác sử dụng. Hãy đóng chương trình đó (ví dụ "
-                 "Excel) rồi chạy lại.",
+                 "Excel, Word) rồi chạy lại.",
     errno.EEXIST: "{path} đã có sẵn. Hãy đổi tên hoặc chuyển nó đi rồi chạy lại.",
     errno.ENOTDIR: "{path} không phải là thư mục. Hãy kiểm tra lại đường dẫn.",
     errno.EISDIR: "{path} là thư mục, không phải tệp. Hãy kiểm tra lại đường dẫn.",

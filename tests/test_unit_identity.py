@@ -1,5 +1,6 @@
 """Which unit a file is from: validity dates against the round, namesakes, and a code that the
-unit name or the form's issue disagrees with. Real forms from the generator, filled with openpyxl."""
+unit name or the form's issue disagrees with. Real forms from the generator, filled with
+openpyxl."""
 
 from __future__ import annotations
 

@@ -27,12 +27,17 @@ def existing_workspace(path: Path) -> Path:
         if Workspace(path).is_set_up():
             return path
         exists = path.is_dir()
+        is_file = path.exists() and not exists
     except OSError as exc:
         fail(os_error_message(exc))
     where = f"Thư mục “{path.absolute()}”"
-    state = "không tồn tại" if not exists else "chưa phải thư mục làm việc (không có aggregator.toml)"
+    if exists:
+        state = "chưa phải thư mục làm việc (không có aggregator.toml hay thư mục inbox)"
+    else:
+        state = "là một tệp, không phải thư mục" if is_file else "không tồn tại"
+    typed = f'"{path}"' if " " in str(path) else str(path)  # as it is typed again in cmd.exe
     fail(f"{where} {state}. Hãy chọn đúng thư mục làm việc, hoặc tạo mới bằng lệnh "
-         f"“aggregator init --workspace {path}”.")
+         f"“aggregator init --workspace {typed}”.")
 
 
 WORKSPACE_HELP = "Thư mục làm việc (mặc định: thư mục hiện tại)."

@@ -70,7 +70,8 @@ def _name_key(name: str) -> str:
 
 
 def _unit_of(r: dict[str, str], path: Path) -> Unit:
-    """One row of the list; a wrong level or date is a UnitsError naming the row and valid values."""
+    """One row of the list; a wrong level or date is a UnitsError naming the row and the valid
+    values."""
     where = f"Danh mục đơn vị {path}, dòng {r.get('_row', '?')}"
     def text(key: str) -> str:
         return (r.get(key) or "").strip()
