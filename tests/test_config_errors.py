@@ -181,6 +181,15 @@ def test_invalid_validity_date_names_the_row_and_the_form(initialised, tmp_path)
     assert "dòng 7" in line and "“Hiệu lực đến”" in line and "YYYY-MM-DD" in line
 
 
+def test_damaged_gso_table_is_explained_without_the_library_text(initialised, tmp_path):
+    data = (initialised / "don-vi.xlsx").read_bytes()
+    damaged = tmp_path / "danh-muc-hanh-chinh.xlsx"
+    damaged.write_bytes(data[: len(data) // 3])
+    line = refused(cli("units", "import", str(damaged), "--valid-from", "2025-07-01",
+                       "--workspace", str(initialised)))
+    assert "danh-muc-hanh-chinh.xlsx" in line and "bị hỏng" in line
+
+
 # 2. the "Cấp" dropdown of don-vi.xlsx ----------------------------------------------------------
 def test_level_dropdown_offers_each_level_whole(initialised):
     wb = openpyxl.load_workbook(initialised / "don-vi.xlsx")
