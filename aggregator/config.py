@@ -147,11 +147,17 @@ def load_config(workspace: Path) -> Config:
     return config
 
 
-def check_rounds(workspace: Path, config: Config, forms: set[str], units: UnitRegistry) -> None:
-    """Every round names a known form, and submitters that match a unit level or group (a typo
-    there would silently leave those units out of the plan)."""
+def check_references(workspace: Path, config: Config, forms: set[str],
+                     units: UnitRegistry) -> None:
+    """The consolidating unit is in the unit list; every round names a known form, and submitters
+    that match a unit level or group (a typo there would silently leave those units out)."""
     path = workspace / settings.CONFIG_FILE
     text = _config_text(path) if path.exists() else ""
+    if units.get(config.owner) is None:
+        raise ConfigError(located(path, text, ("owner",),
+                                  f"đơn vị tổng hợp “{config.owner}” (owner) không có trong danh "
+                                  "mục đơn vị; hãy ghi mã của tỉnh hoặc huyện tổng hợp, ví dụ "
+                                  f"“{config.province_code}”."))
     groups = sorted({u.group for u in units.units if u.group})
     for i, r in enumerate(config.rounds):
         if r.form not in forms:

@@ -123,6 +123,12 @@ def test_submitters_matching_no_level_or_group_are_refused(initialised, tmp_path
     assert "agency, district, commune" in line and "ubnd-huyen" in line
 
 
+def test_owner_missing_from_the_unit_list_names_its_line(initialised, tmp_path):
+    root = edited(initialised, tmp_path, 'owner = "19"', 'owner = "KHONG-CO"')
+    line = refused(cli("status", "--workspace", str(root)))
+    assert f"dòng {line_of(root, 'KHONG-CO')}:" in line and "“KHONG-CO” (owner)" in line
+
+
 def test_a_byte_order_mark_from_notepad_is_accepted(initialised, tmp_path):
     root = edited(initialised, tmp_path, 'name = ""', 'name = "Nguyễn Văn An"')
     text = (root / "aggregator.toml").read_text(encoding="utf-8")
