@@ -1,9 +1,11 @@
 """Operating-system failures (disk full, read-only folder, name too long…) as one Vietnamese line
-that names the path and what to do — never the English errno text."""
+that names the path and what to do — never the English errno text. SQLite reports the same
+conditions on the ledger in its own words; they are mapped here too."""
 
 from __future__ import annotations
 
 import errno
+import sqlite3
 
 # What went wrong and what to do, by errno; "{path}" is the file or folder concerned.
 _BY_ERRNO = {
@@ -58,3 +60,25 @@ def os_error_message(exc: OSError) -> str:
     name = errno.errorcode.get(code, str(code)) if code is not None else "không rõ"
     return (f"Lỗi hệ thống khi truy cập {path} (mã lỗi {name}). Hãy kiểm tra ổ đĩa, thư mục "
             "và quyền truy cập rồi chạy lại.")
+
+
+LEDGER = "sổ cái ledger.sqlite3 trong thư mục làm việc"
+# SQLite's primary result codes (the name's first part) → the errno of the same condition.
+_BY_SQLITE = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS,
+              "SQLITE_PERM": errno.EACCES, "SQLITE_CANTOPEN": errno.EACCES,
+              "SQLITE_IOERR": errno.EIO, "SQLITE_BUSY": errno.EBUSY, "SQLITE_LOCKED": errno.EBUSY}
+
+
+def sqlite_error_message(exc: sqlite3.Error) -> str:
+    """One Vietnamese line for an SQLite failure on the ledger (disk full, read-only, damaged…)."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    primary = "_".join(name.split("_")[:2])
+    if primary in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+        return (f"Tệp {LEDGER} bị hỏng hoặc không phải sổ cái. Hãy chép tệp đó ra chỗ khác để "
+                "lưu lại và chép bản sao lưu gần nhất vào (các tệp báo cáo gốc vẫn còn trong "
+                "thư mục archive).")
+    code = _BY_SQLITE.get(primary)
+    if code is not None:
+        return _BY_ERRNO[code].format(path=LEDGER)
+    return (f"Lỗi khi ghi hoặc đọc {LEDGER} (mã lỗi {name or 'không rõ'}). Hãy kiểm tra ổ đĩa "
+            "và quyền ghi của thư mục làm việc rồi chạy lại.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import openpyxl
 import pytest
 
 from aggregator.config import ConfigError, load_config
-from aggregator.os_errors import os_error_message
+from aggregator.os_errors import os_error_message, sqlite_error_message
 from aggregator.units.sheet import LEVEL_NAMES
 from aggregator.workspace_init import init_workspace
 
@@ -288,3 +289,30 @@ def test_windows_codes_win_over_the_errno_python_maps_them_to(tmp_path):
     sharing = OSError(errno.EACCES, "The process cannot access the file", str(tmp_path / "a.xlsx"))
     sharing.winerror = 32  # what Windows says when Excel holds the file open
     assert "đang được chương trình khác sử dụng" in os_error_message(sharing)
+
+
+def test_damaged_ledger_is_one_line_not_a_traceback(initialised, tmp_path):
+    root = edited(initialised, tmp_path, "", "")
+    (root / "ledger.sqlite3").write_bytes(b"not a database, e.g. a copy cut short" * 100)
+    line = refused(cli("status", "--workspace", str(root)))
+    assert "ledger.sqlite3" in line and "bị hỏng" in line
+
+
+def test_sqlite_full_and_read_only_are_the_disk_messages(tmp_path):
+    path = tmp_path / "ledger.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x BLOB)")
+    conn.commit()
+    conn.execute("PRAGMA max_page_count = 3")  # a full disk, as SQLite meets it
+    with pytest.raises(sqlite3.Error) as full:
+        for _ in range(10):
+            conn.execute("INSERT INTO t VALUES (zeroblob(4000))")
+    conn.close()
+    assert "Ổ đĩa đã đầy" in sqlite_error_message(full.value)
+    read_only = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.Error) as refused_write:
+        read_only.execute("INSERT INTO t VALUES (1)")
+    read_only.close()
+    message = sqlite_error_message(refused_write.value)
+    assert "chỉ cho phép đọc" in message and "ledger.sqlite3" in message
+    assert str(refused_write.value) not in message

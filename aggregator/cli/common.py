@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from aggregator.api import WorkspaceLocked
 from aggregator.config import ConfigError
 from aggregator.demo import NotADemoWorkspace
 from aggregator.forms import FormSpecError
-from aggregator.os_errors import os_error_message
+from aggregator.os_errors import os_error_message, sqlite_error_message
 from aggregator.units import UnitsError
 from aggregator.workspace import Workspace
 
@@ -79,3 +80,5 @@ def guarded(call: Callable[[], T]) -> T:
         fail(str(exc))
     except OSError as exc:  # disk full, read-only folder, name too long…: never the English errno
         fail(os_error_message(exc))
+    except sqlite3.Error as exc:  # the same conditions, met by SQLite on the ledger
+        fail(sqlite_error_message(exc))

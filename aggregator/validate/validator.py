@@ -36,12 +36,12 @@ def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -
     if round_ is None:
         return [make_issue("period-not-in-plan", form=read.form.code, period=read.period.label)]
     unit = read.unit
-    if round_.submitters and not unit.valid_on(round_.deadline):
-        return [_validity_issue(unit, round_, read.period.label)]
     outside = below is not None and unit.code not in below
     if outside or (round_.submitters and not unit.submits(read.form.code, round_.submitters)):
         return [make_issue("unit-not-expected", unit=f"{read.unit.code} – {read.unit.name}",
                            form=read.form.code, period=read.period.label)]
+    if round_.submitters and not unit.valid_on(round_.deadline):
+        return [_validity_issue(unit, round_, read.period.label)]
     return []
 
 
