@@ -10,8 +10,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aggregator import settings
+from aggregator.config_errors import located, toml_syntax_message, validation_message
 from aggregator.periods import Period, parse_period
 from aggregator.read.guard import Limits
+from aggregator.units.registry import LEVELS, UnitRegistry
 
 
 class ConfigError(ValueError):
@@ -115,18 +117,56 @@ class Config(BaseModel):
         return None
 
 
+def _config_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")  # Notepad may write a byte-order mark
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình {path} không lưu dạng UTF-8 (dòng có chữ tiếng Việt bị "
+                          "lỗi mã). Hãy mở bằng Notepad, chọn Lưu thành (Save As), mục Encoding "
+                          "chọn UTF-8, rồi chạy lại.") from exc
+
+
 def load_config(workspace: Path) -> Config:
     path = workspace / settings.CONFIG_FILE
     if not path.exists():
         return Config()
+    text = _config_text(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        config = Config.model_validate(data)
-        for r in config.rounds:
-            _ = r.parsed_period
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as exc:
-        first = str(exc).splitlines()[0]
-        raise ConfigError(f"Tệp cấu hình {path} không hợp lệ: {first}") from exc
+        config = Config.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(toml_syntax_message(path, text, exc)) from exc
+    except ValidationError as exc:
+        raise ConfigError(validation_message(path, text, exc, Config)) from exc
+    for i, r in enumerate(config.rounds):
+        if parse_period(r.period) is None:
+            raise ConfigError(located(path, text, ("rounds", i, "period"),
+                                      f"kỳ báo cáo “{r.period}” không hợp lệ; cần dạng NĂM-H1 "
+                                      "(6 tháng đầu năm) hoặc NĂM-Y (cả năm), ví dụ 2024-Y."))
     if config.units_file is not None and not config.units_file.is_absolute():
         config = config.model_copy(update={"units_file": workspace / config.units_file})
     return config
+
+
+def check_references(workspace: Path, config: Config, forms: set[str],
+                     units: UnitRegistry) -> None:
+    """The consolidating unit is in the unit list; every round names a known form, and submitters
+    that match a unit level or group (a typo there would silently leave those units out)."""
+    path = workspace / settings.CONFIG_FILE
+    text = _config_text(path) if path.exists() else ""
+    if units.get(config.owner) is None:
+        raise ConfigError(located(path, text, ("owner",),
+                                  f"đơn vị tổng hợp “{config.owner}” (owner) không có trong danh "
+                                  "mục đơn vị; hãy ghi mã của tỉnh hoặc huyện tổng hợp, ví dụ "
+                                  f"“{config.province_code}”."))
+    groups = sorted({u.group for u in units.units if u.group})
+    for i, r in enumerate(config.rounds):
+        if r.form not in forms:
+            raise ConfigError(located(path, text, ("rounds", i, "form"),
+                                      f"biểu “{r.form}” trong [[rounds]] không có; các biểu: "
+                                      f"{', '.join(sorted(forms))}."))
+        unknown = [s for s in r.submitters if s not in LEVELS and s not in groups]
+        if unknown:
+            raise ConfigError(located(
+                path, text, ("rounds", i, "submitters"),
+                f"submitters có “{', '.join(unknown)}” không phải cấp hay nhóm đơn vị nào; "
+                f"các cấp: {', '.join(LEVELS)}; các nhóm trong danh mục: {', '.join(groups)}."))

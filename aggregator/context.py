@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregator.config import Config, ConfigError, load_config
+from aggregator.config import Config, check_references, load_config
 from aggregator.forms import FormRegistry
 from aggregator.settings import shipped_templates_dir
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
@@ -33,8 +33,7 @@ def open_context(root: Path) -> Context:
     ws = Workspace(root)
     config = load_config(root)
     units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
-    if units.get(config.owner) is None:
-        raise ConfigError(f"Đơn vị tổng hợp “{config.owner}” (owner) không có trong danh mục đơn vị.")
     forms = FormRegistry.default(ws.forms_dir)
     units.check_forms({f.code for f in forms})
+    check_references(root, config, {f.code for f in forms}, units)
     return Context(ws, config, units, forms)

@@ -46,6 +46,11 @@ class Workspace:
         """Optional overrides of the shipped Word templates."""
         return self.root / "templates" / "reports"
 
+    def is_set_up(self) -> bool:
+        """Made by `aggregator init` (aggregator.toml), or used before (inbox/): anything else is a
+        folder a verb must not turn into a workspace by mistake (a typo in --workspace)."""
+        return (self.root / settings.CONFIG_FILE).is_file() or self.inbox.is_dir()
+
     def ensure(self) -> Workspace:
         for folder in (self.inbox, self.outbox, self.archive, self.rejected):
             folder.mkdir(parents=True, exist_ok=True)

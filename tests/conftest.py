@@ -143,8 +143,10 @@ def demo_run(tmp_path_factory):
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
+    """A workspace as a run leaves one (inbox/; no aggregator.toml: the embedded defaults); the
+    command line refuses a folder that is neither this nor made by `aggregator init`."""
     root = tmp_path / "ws"
-    root.mkdir()
+    (root / "inbox").mkdir(parents=True)
     return root
 
 

@@ -54,7 +54,6 @@ def test_check_json_reports_issue_positions(blank_ktcv: Path, tmp_path: Path):
 
 
 def test_second_concurrent_run_is_refused_with_a_message(workspace: Path):
-    workspace.mkdir(exist_ok=True)
     with FileLock(str(workspace / ".aggregator.lock")):
         proc = cli("run", "--workspace", str(workspace))
     assert proc.returncode != 0

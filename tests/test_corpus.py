@@ -90,6 +90,10 @@ CASES = [
     Case("unit-by-name-xls", "KPKN", "unit-identified-by-name", "Tên đơn vị", unit="", fmt="xls",
          post=_set_label_value("Tên đơn vị", "UBND huyện Đồng Hỷ")),
     Case("unit-not-expected", "KTCV", "unit-not-expected", None, unit="05431"),
+    Case("unit-name-ambiguous", "KTCV", "unit-name-ambiguous", "Mã đơn vị", unit="",
+         post=_set_label_value("Tên đơn vị", "Phường Trung Thành")),
+    Case("unit-identity-mismatch", "KTCV", "unit-identity-mismatch", "Mã đơn vị", unit="STP",
+         post=_set_label_value("Tên đơn vị", "Sở Nội vụ")),
     Case("period-missing", "DKT", "period-missing", "Kỳ báo cáo", period=""),
     Case("period-unknown-ods", "KTCV", "period-unknown", "Kỳ báo cáo", period="Quý 3/2024", fmt="ods"),
     Case("period-not-in-plan", "CCHC", "period-not-in-plan", None, period="2024-H1"),
@@ -273,9 +277,11 @@ def test_judgment_warnings_against_the_ledger(tmp_path: Path):
 def test_corpus_covers_every_file_issue_code():
     file_codes = {c for c in CATALOG if not c.startswith("round-")}
     from tests.test_hostile import EXPECTED as HOSTILE
+    from tests.test_unit_identity import VALIDITY_CODES
 
     covered = {c.code for c in CASES} | {"file-unreadable", "file-format-unsupported", "form-unknown",
                                          "form-version-incompatible", "value-below-h1",
-                                         "value-outlier"} | set(HOSTILE.values())
+                                         "value-outlier"} | set(HOSTILE.values()) \
+        | VALIDITY_CODES  # need a unit list with ended units: tests/test_unit_identity.py
     assert file_codes - covered == set()
     assert len(CASES) + 7 >= 30

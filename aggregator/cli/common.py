@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -9,23 +10,50 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from aggregator.api import WorkspaceLocked
 from aggregator.config import ConfigError
 from aggregator.demo import NotADemoWorkspace
 from aggregator.forms import FormSpecError
+from aggregator.os_errors import os_error_message, sqlite_error_message
 from aggregator.units import UnitsError
+from aggregator.workspace import Workspace
 
+
+def existing_workspace(path: Path) -> Path:
+    """The --workspace of every verb but init and demo: a folder that is not a workspace yet is
+    refused, so that a typo never creates one (and reminds all units of a missing report)."""
+    try:
+        if Workspace(path).is_set_up():
+            return path
+        exists = path.is_dir()
+        is_file = path.exists() and not exists
+    except OSError as exc:
+        fail(os_error_message(exc))
+    where = f"Thư mục “{path.absolute()}”"
+    if exists:
+        state = "chưa phải thư mục làm việc (không có aggregator.toml hay thư mục inbox)"
+    else:
+        state = "là một tệp, không phải thư mục" if is_file else "không tồn tại"
+    typed = f'"{path}"' if " " in str(path) else str(path)  # as it is typed again in cmd.exe
+    fail(f"{where} {state}. Hãy chọn đúng thư mục làm việc, hoặc tạo mới bằng lệnh "
+         f"“aggregator init --workspace {typed}”.")
+
+
+WORKSPACE_HELP = "Thư mục làm việc (mặc định: thư mục hiện tại)."
 WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Thư mục làm việc (mặc định: thư mục hiện tại).")
+    Path, typer.Option("--workspace", "-w", help=WORKSPACE_HELP, callback=existing_workspace)
 ]
+# init and demo: the folder is created if need be.
+NewWorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON ra stdout.")]
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Tạo thêm bản PDF của báo cáo (cần LibreOffice).")]
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Coi hôm nay là ngày này (YYYY-MM-DD).")
 ]
 
-EXPECTED_ERRORS = (ConfigError, UnitsError, WorkspaceLocked, FormSpecError, NotADemoWorkspace, OSError)
+EXPECTED_ERRORS = (ConfigError, UnitsError, WorkspaceLocked, FormSpecError, NotADemoWorkspace)
 T = TypeVar("T")
 
 
@@ -39,7 +67,8 @@ def parse_as_of(value: str | None, option: str = "--as-of") -> date | None:
 
 
 def fail(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[red]Lỗi:[/] {message}")
+    # One line however narrow the console, and "[[rounds]]" in a message is text, not markup.
+    Console(stderr=True, highlight=False).print(f"[red]Lỗi:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -49,3 +78,7 @@ def guarded(call: Callable[[], T]) -> T:
         return call()
     except EXPECTED_ERRORS as exc:
         fail(str(exc))
+    except OSError as exc:  # disk full, read-only folder, name too long…: never the English errno
+        fail(os_error_message(exc))
+    except sqlite3.Error as exc:  # the same conditions, met by SQLite on the ledger
+        fail(sqlite_error_message(exc))

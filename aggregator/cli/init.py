@@ -3,13 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from aggregator.cli.app import app
-from aggregator.cli.common import WorkspaceOpt, guarded
+from aggregator.cli.common import NewWorkspaceOpt, guarded
 from aggregator.cli.output import console
 from aggregator.workspace_init import init_workspace
 
 
 @app.command("init")
-def init_command(workspace: WorkspaceOpt = Path(".")) -> None:
+def init_command(workspace: NewWorkspaceOpt = Path(".")) -> None:
     """Tạo thư mục làm việc: inbox, outbox, aggregator.toml, don-vi.xlsx, chay-tong-hop.bat."""
     paths = guarded(lambda: init_workspace(workspace.resolve()))
     out = console(False)

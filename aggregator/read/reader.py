@@ -87,21 +87,59 @@ def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) 
     found = find_labelled(book, UNIT_LABEL)
     code = normalize_code(found.value) if found and found.value not in ("", None) else ""
     unit = units.get(code) if code else None
+    named = find_labelled(book, UNIT_NAME_LABEL)
+    name = str(named.value).strip() if named and named.value not in ("", None) else ""
     if unit is not None:
+        conflicts = _identity_conflicts(unit, name, _meta(book), units)
+        if conflicts:
+            issues.append(make_issue("unit-identity-mismatch", sheet=found.sheet, cell=found.cell,
+                                     conflicts="; ".join(conflicts), unit=_label(unit)))
         return unit
     # Fallback: the unit's name, written any way (case, diacritics, "UBND" prefix).
-    named = find_labelled(book, UNIT_NAME_LABEL)
-    by_name = units.by_name(str(named.value)) if named and named.value not in ("", None) else None
-    if by_name is not None:
+    candidates = units.named(name) if name else []
+    if len(candidates) == 1:
+        [by_name] = candidates
         issues.append(make_issue("unit-identified-by-name", sheet=named.sheet, cell=named.cell,
-                                 name=named.value, unit=f"{by_name.code} – {by_name.name}"))
+                                 name=named.value, unit=_label(by_name)))
         return by_name
     where = {"sheet": found.sheet, "cell": found.cell} if found else {}
-    if code:
+    if candidates:
+        issues.append(make_issue("unit-name-ambiguous", **where, name=name, count=len(candidates),
+                                 candidates="; ".join(_placed(u, units) for u in candidates)))
+    elif code:
         issues.append(make_issue("unit-unknown", value=code, **where))
     else:
         issues.append(make_issue("unit-missing", **where))
     return None
+
+
+def _label(unit: Unit) -> str:
+    return f"{unit.code} – {unit.name}"
+
+
+def _placed(unit: Unit, units: UnitRegistry) -> str:
+    """'05476 – Phường Trung Thành (thuộc Thành phố Thái Nguyên)': tells namesakes apart."""
+    parent = units.get(unit.parent) if unit.parent else None
+    return f"mã {_label(unit)}" + (f" (thuộc {parent.name})" if parent else "")
+
+
+def _identity_conflicts(unit: Unit, name: str, meta: dict[str, object],
+                        units: UnitRegistry) -> list[str]:
+    """What else in the file names another unit than the code cell does: the unit name cell, or
+    the unit the form was issued for (the hidden _meta sheet of a pre-filled form)."""
+    conflicts = []
+    named = units.named(name) if name else []
+    if named and unit not in named:
+        conflicts.append(f"tên đơn vị ghi “{name}” là tên của "
+                         + ", ".join(_label(u) for u in named))
+    issued = normalize_code(meta.get("unit") or "")
+    if issued and issued != unit.code:
+        other = units.get(issued)
+        conflicts.append("biểu này được phát hành cho đơn vị "
+                         + (_label(other) if other else issued))
+    if conflicts:
+        conflicts[0] = f"Mã đơn vị ghi {unit.code} nhưng " + conflicts[0]
+    return conflicts
 
 
 def _identify_period(book: RawWorkbook, issues: list[Issue]) -> Period | None:

@@ -58,13 +58,15 @@ def _code(value: object, kind: str) -> str:
 
 
 def _rows(path: Path) -> list[list[object]]:
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return list(csv.reader(f))
     try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                return list(csv.reader(f))
         book = open_workbook(path)
-    except WorkbookUnreadable as exc:
-        raise UnitsError(f"Không đọc được tệp danh mục hành chính {path.name}: {exc}") from exc
+    except (WorkbookUnreadable, UnicodeDecodeError) as exc:  # the library's text stays English
+        raise UnitsError(f"Không đọc được tệp danh mục hành chính {path.name}: tệp bị hỏng hoặc "
+                         "không phải bảng tính (.xlsx, .xls, .csv UTF-8). Hãy mở bằng Excel, "
+                         "lưu lại rồi nhập lại.") from exc
     return next((s.rows for s in book.sheets if s.visible and s.rows), [])
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from aggregator.text import fold, nfc
+from aggregator.units.sheet import LEVEL_NAMES, read_rows
 
 DEFAULT_UNITS_FILE = Path(__file__).parent / "data" / "thai-nguyen-2024.csv"
 LEVELS = ("province", "agency", "district", "commune")
@@ -64,6 +65,40 @@ def parse_forms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.upper() for p in re.split(r"[\s,;]+", text or "") if p))
 
 
+def _name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _unit_of(r: dict[str, str], path: Path) -> Unit:
+    """One row of the list; a wrong level or date is a UnitsError naming the row and the valid
+    values."""
+    where = f"Danh mục đơn vị {path}, dòng {r.get('_row', '?')}"
+    def text(key: str) -> str:
+        return (r.get(key) or "").strip()
+
+    level = text("level")
+    if level not in LEVELS:
+        valid = ", ".join(f"“{LEVEL_NAMES[v]}” ({v})" for v in LEVELS)
+        raise UnitsError(f"{where}: cấp “{level}” không hợp lệ. Các cấp: {valid}.")
+    dates = {}
+    for key, label in (("valid_from", "Hiệu lực từ"), ("valid_to", "Hiệu lực đến")):
+        try:
+            dates[key] = _date(text(key))
+        except ValueError:
+            raise UnitsError(f"{where}: cột “{label}” = “{r[key]}” không phải ngày. Hãy nhập "
+                             "ngày (trong Excel) hoặc viết dạng YYYY-MM-DD, ví dụ "
+                             "2025-06-30.") from None
+    return Unit(
+        code=normalize_code(text("code")),
+        name=nfc(text("name")),
+        level=level,
+        parent=normalize_code(text("parent")) if text("parent") else None,
+        group=text("group"),
+        forms=parse_forms(text("forms")),
+        **dates,
+    )
+
+
 class UnitRegistry:
     def __init__(self, units: list[Unit]):
         self.units = units
@@ -75,7 +110,9 @@ class UnitRegistry:
         for u in units:
             if u.parent and u.parent not in self._by_code:
                 raise UnitsError(f"Đơn vị {u.code} có đơn vị cấp trên {u.parent} không có trong danh mục")
-        self._by_name = {" ".join(fold(u.name).split()): u for u in units}
+        self._by_name: dict[str, list[Unit]] = {}
+        for u in units:
+            self._by_name.setdefault(_name_key(u.name), []).append(u)
         self._below: dict[str, frozenset[str]] = {}
         self._children: dict[str, list[str]] = {}
         for u in units:
@@ -102,14 +139,19 @@ class UnitRegistry:
     def from_file(cls, path: Path = DEFAULT_UNITS_FILE) -> UnitRegistry:
         """The unit list from a .csv or from the office's Excel workbook (don-vi.xlsx)."""
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            from aggregator.units.sheet import read_rows
-
             try:
-                return cls._from_rows(read_rows(path), path)
-            except (OSError, StopIteration, ValueError, KeyError) as exc:
-                if isinstance(exc, UnitsError):
-                    raise
-                raise UnitsError(f"Không đọc được danh mục đơn vị {path}: {exc}") from exc
+                rows = read_rows(path)
+            except UnitsError:
+                raise
+            except FileNotFoundError as exc:
+                raise UnitsError(f"Không tìm thấy danh mục đơn vị {path} (units_file trong "
+                                 "aggregator.toml). Hãy kiểm tra tên tệp, hoặc chạy “aggregator "
+                                 "init” để tạo lại don-vi.xlsx.") from exc
+            except Exception as exc:  # truncated or not a workbook: zipfile, XML, openpyxl errors
+                raise UnitsError(f"Không mở được danh mục đơn vị {path}: tệp bị hỏng hoặc không "
+                                 "phải tệp Excel .xlsx. Hãy mở bằng Excel và lưu lại dạng .xlsx, "
+                                 "hoặc chép lại từ bản sao lưu.") from exc
+            return cls._from_rows(rows, path)
         return cls.from_csv(path)
 
     @classmethod
@@ -117,31 +159,19 @@ class UnitRegistry:
         try:
             with path.open(encoding="utf-8-sig", newline="") as f:
                 rows = list(csv.DictReader(f))
-        except OSError as exc:
-            raise UnitsError(f"Không đọc được danh mục đơn vị {path}: {exc}") from exc
-        return cls._from_rows(rows, path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UnitsError(f"Không đọc được danh mục đơn vị {path}. Hãy kiểm tra tệp có đó và "
+                             "được lưu dạng CSV UTF-8.") from exc
+        missing = [k for k in ("code", "name", "level", "parent", "group") if k not in (
+            rows[0] if rows else {})]
+        if rows and missing:
+            raise UnitsError(f"Danh mục đơn vị {path} thiếu cột {', '.join(missing)} ở dòng "
+                             "tiêu đề.")
+        return cls._from_rows([r | {"_row": str(n)} for n, r in enumerate(rows, start=2)], path)
 
     @classmethod
     def _from_rows(cls, rows: list[dict[str, str]], path: Path) -> UnitRegistry:
-        try:
-            units = [
-                Unit(
-                    code=normalize_code(r["code"]),
-                    name=nfc(r["name"].strip()),
-                    level=r["level"].strip(),
-                    parent=normalize_code(r["parent"]) if r["parent"].strip() else None,
-                    group=r["group"].strip(),
-                    valid_from=_date(r.get("valid_from") or ""),
-                    valid_to=_date(r.get("valid_to") or ""),
-                    forms=parse_forms(r.get("forms") or ""),
-                )
-                for r in rows
-            ]
-        except (KeyError, ValueError) as exc:
-            raise UnitsError(f"Danh mục đơn vị {path} có dòng không hợp lệ: {exc}") from exc
-        bad = [u.code for u in units if u.level not in LEVELS]
-        if bad:
-            raise UnitsError(f"Cấp đơn vị không hợp lệ ở các mã: {', '.join(bad)}")
+        units = [_unit_of(r, path) for r in rows]
         return cls(units)
 
     def to_csv(self, path: Path) -> Path:
@@ -159,13 +189,19 @@ class UnitRegistry:
     def get(self, code: object) -> Unit | None:
         return self._by_code.get(normalize_code(code))
 
-    def by_name(self, name: str) -> Unit | None:
-        """'UBND huyện Đồng Hỷ', 'huyen dong hy', 'Huyện Đồng Hỷ' all find unit 169."""
-        key = " ".join(fold(name).split())
+    def named(self, name: str) -> list[Unit]:
+        """Every unit of that name: 'UBND huyện Đồng Hỷ', 'huyen dong hy', 'Huyện Đồng Hỷ' all find
+        unit 169; 'Phường Trung Thành' finds two (one in each of two cities)."""
+        key = _name_key(name)
         for prefix in ("", "ubnd ", "uy ban nhan dan "):
-            if key.startswith(prefix) and (unit := self._by_name.get(key[len(prefix):])):
-                return unit
-        return None
+            if key.startswith(prefix) and (found := self._by_name.get(key[len(prefix):])):
+                return list(found)
+        return []
+
+    def by_name(self, name: str) -> Unit | None:
+        """The unit of that name, if exactly one has it (a shared name needs the code)."""
+        found = self.named(name)
+        return found[0] if len(found) == 1 else None
 
     def __getitem__(self, code: str) -> Unit:
         return self._by_code[code]

@@ -19,6 +19,7 @@ HEADERS = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp t
 KEYS = ["code", "name", "level", "parent", "group", "valid_from", "valid_to", "forms"]
 LEVEL_NAMES = {"province": "tỉnh", "agency": "sở, ban, ngành", "district": "huyện",
                "commune": "xã"}
+LEVELS_SHEET = "_cap"  # hidden: the dropdown's values, one per cell ("sở, ban, ngành" has commas)
 LEVEL_OF = {fold(v): k for k, v in LEVEL_NAMES.items()} | {k: k for k in LEVEL_NAMES}
 
 
@@ -32,23 +33,46 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+REQUIRED = ("code", "name", "level", "parent", "group")
+ROW = "_row"  # the sheet row of a record, for messages
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of the first sheet as dicts with the CSV keys (code, name, level, …)."""
+    """Rows of the first sheet as dicts with the CSV keys (code, name, level, …) and the row number
+    under ROW. A missing required column is a UnitsError naming it."""
+    from aggregator.units.registry import UnitsError
     from aggregator.xlsx_safe import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
-    rows = wb.worksheets[0].iter_rows(values_only=True)
-    header = [fold(_text(h)) for h in next(rows)]
-    index = {key: header.index(fold(h)) for key, h in zip(KEYS, HEADERS) if fold(h) in header}
-    out = []
-    for row in rows:
-        record = {key: _text(row[i]) if i < len(row) else "" for key, i in index.items()}
-        if not any(record.values()):
-            continue
-        record["level"] = LEVEL_OF.get(fold(record.get("level", "")), record.get("level", ""))
-        out.append(record)
-    wb.close()
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = [fold(_text(h)) for h in next(rows, ())]
+        index = {key: header.index(fold(h)) for key, h in zip(KEYS, HEADERS) if fold(h) in header}
+        missing = [h for key, h in zip(KEYS, HEADERS) if key in REQUIRED and key not in index]
+        if missing:
+            raise UnitsError(
+                f"Danh mục đơn vị {path} thiếu cột {', '.join(f'“{h}”' for h in missing)} ở dòng "
+                f"tiêu đề (dòng 1). Các cột cần có: {', '.join(HEADERS)}.")
+        out = []
+        for number, row in enumerate(rows, start=2):
+            record = {key: _text(row[i]) if i < len(row) else "" for key, i in index.items()}
+            if not any(record.values()):
+                continue
+            record["level"] = LEVEL_OF.get(fold(record.get("level", "")), record.get("level", ""))
+            out.append(record | {ROW: str(number)})
+    finally:
+        wb.close()
     return out
+
+
+def _levels_range(wb: xlsxwriter.Workbook) -> str:
+    """The level names on a hidden sheet; a list written inline is split at every comma."""
+    sheet = wb.add_worksheet(LEVELS_SHEET)
+    names = list(LEVEL_NAMES.values())
+    for r, name in enumerate(names):
+        sheet.write_string(r, 0, name)
+    sheet.hide()
+    return f"='{LEVELS_SHEET}'!$A$1:$A${len(names)}"
 
 
 def write_units(units, path: Path) -> Path:
@@ -75,7 +99,7 @@ def write_units(units, path: Path) -> Path:
                 ws.write_blank(r, c, None, day)
         ws.write_string(r, 7, ", ".join(u.forms), cell)
     last = len(units.units) + 500  # room for new units
-    ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(LEVEL_NAMES.values())})
+    ws.data_validation(1, 2, last, 2, {"validate": "list", "source": _levels_range(wb)})
     ws.write_comment(0, 7, "Để trống: đơn vị nộp theo cấp/nhóm quy định cho từng kỳ trong "
                      "aggregator.toml. Ghi mã biểu mẫu (ví dụ: KTCV, CCHC) để chỉ định riêng "
                      "đơn vị này phải nộp những biểu nào.", {"x_scale": 2, "y_scale": 1.5})

@@ -134,6 +134,20 @@ _TYPES = [
     # rounds (not about a file)
     IssueType("round-missing-unit", "warning", "kỳ báo cáo", "Đơn vị chưa báo cáo",
               "Đơn vị {unit} chưa gửi biểu {form} kỳ {period} (hạn {deadline})."),
+    # --- wt-config ---
+    IssueType("unit-name-ambiguous", "error", "nhận diện", "Tên đơn vị trùng nhau",
+              "Không có mã đơn vị hợp lệ, mà tên “{name}” là tên của {count} đơn vị: {candidates}. "
+              "Hãy ghi mã đơn vị vào ô bên phải dòng “Mã đơn vị” rồi gửi lại."),
+    IssueType("unit-identity-mismatch", "warning", "nhận diện", "Mã và tên đơn vị không khớp",
+              "{conflicts}. Đã tính báo cáo cho đơn vị theo mã: {unit} (ô “Mã đơn vị” được ưu "
+              "tiên). Nếu báo cáo là của đơn vị khác, hãy sửa mã đơn vị rồi gửi lại."),
+    IssueType("unit-ended", "error", "nhận diện", "Đơn vị đã hết hiệu lực",
+              "Theo danh mục đơn vị, {unit} chỉ có hiệu lực đến hết ngày {valid_to}, trước hạn "
+              "gửi biểu {form} kỳ {period} ({deadline}), nên không báo cáo kỳ này và số liệu không "
+              "được tổng hợp. Nếu đơn vị đã sáp nhập, hãy báo cáo bằng mã của đơn vị mới."),
+    IssueType("unit-not-yet-valid", "error", "nhận diện", "Đơn vị chưa có hiệu lực",
+              "Theo danh mục đơn vị, {unit} có hiệu lực từ ngày {valid_from}, sau hạn gửi biểu "
+              "{form} kỳ {period} ({deadline}), nên chưa báo cáo kỳ này."),
 ]
 
 CATALOG: dict[str, IssueType] = {t.code: t for t in _TYPES}

@@ -8,15 +8,25 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from aggregator.config import Config
+from aggregator.config import Config, RoundConfig
 from aggregator.read import ReadResult
-from aggregator.units import UnitRegistry
+from aggregator.units import Unit, UnitRegistry
 from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.cells import check_cells
 from aggregator.validate.items import check_items
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.rules import check_rules
+
+
+def _validity_issue(unit: Unit, round_: RoundConfig, period: str) -> Issue:
+    """A unit outside its validity on the round's deadline is not expected (see
+    `UnitRegistry.expected`): its file would be accepted and then left out of the totals."""
+    common = {"unit": f"{unit.code} – {unit.name}", "form": round_.form, "period": period,
+              "deadline": f"{round_.deadline:%d/%m/%Y}"}
+    if unit.valid_to is not None and unit.valid_to < round_.deadline:
+        return make_issue("unit-ended", valid_to=f"{unit.valid_to:%d/%m/%Y}", **common)
+    return make_issue("unit-not-yet-valid", valid_from=f"{unit.valid_from:%d/%m/%Y}", **common)
 
 
 def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -> list[Issue]:
@@ -30,6 +40,8 @@ def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -
     if outside or (round_.submitters and not unit.submits(read.form.code, round_.submitters)):
         return [make_issue("unit-not-expected", unit=f"{read.unit.code} – {read.unit.name}",
                            form=read.form.code, period=read.period.label)]
+    if round_.submitters and not unit.valid_on(round_.deadline):
+        return [_validity_issue(unit, round_, read.period.label)]
     return []
 
 
