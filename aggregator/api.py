@@ -25,7 +25,9 @@ from aggregator.ingest import ingest, levels, outcome_of
 from aggregator.intake import safe_part, sha256_of
 from aggregator.ledger import Ledger
 from aggregator.render.form_template import write_form_template
+from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reports import render_all
+from aggregator.render.safe_write import write_text_replacing
 from aggregator.render.vn import vn_short_date
 from aggregator.results import (
     FileOutcome,
@@ -35,6 +37,7 @@ from aggregator.results import (
     UnitRow,
     UnitsImport,
 )
+from aggregator.settings import shipped_templates_dir
 from aggregator.timing import Stopwatch
 from aggregator.units import UnitRegistry, UnitsError, gso
 from aggregator.units.restructure import restructure
@@ -126,20 +129,54 @@ def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
     )
 
 
+def _contents(paths: list[Path]) -> list[str]:
+    return [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in paths if p.is_file()]
+
+
 def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
-    """What the outputs depend on: the ledger's submissions, the day, configuration, templates."""
+    """What the outputs depend on: the ledger's submissions, the day, configuration, the unit
+    list, the form definitions (shipped and the workspace's) and the Word templates, by content."""
     parts = [__version__, as_of.isoformat(), repr(ledger.data_version()), ctx.config.model_dump_json()]
-    for folder in (ctx.workspace.reports_dir, ctx.workspace.forms_dir):
+    parts += _contents([ctx.units_file])
+    shipped = shipped_templates_dir()
+    folders = {"shipped forms": shipped / "forms", "shipped reports": shipped / "reports",
+               "forms": ctx.workspace.forms_dir, "reports": ctx.workspace.reports_dir}
+    for label, folder in folders.items():
         if folder.is_dir():
-            parts += [f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(folder.iterdir())]
+            parts += [label, *_contents(sorted(folder.iterdir()))]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _render_state(state_file: Path) -> dict:
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no usable state: render everything
+    return state if isinstance(state, dict) else {}
+
+
+def _reused(state: dict, fingerprint: str,
+            guard: OutputGuard) -> tuple[list[RoundOutcome], Path | None] | None:
+    """The last outcome, when nothing the outputs depend on changed and every output is on disk
+    exactly as written (one deleted or edited since is rendered again)."""
+    if state.get("fingerprint") != fingerprint:
+        return None
+    try:
+        rounds = [RoundOutcome.from_dict(d) for d in state["rounds"]]
+        reminder = Path(state["reminder"]) if state["reminder"] else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    paths = [p for r in rounds for p in r.outputs] + ([reminder] if reminder else [])
+    return (rounds, reminder) if guard.unchanged(paths) else None
 
 
 def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
             only: tuple[str | None, str | None] = (None, None), workers=None,
-            timings: dict[str, float] | None = None) -> tuple[list[RoundOutcome], Path | None]:
+            timings: dict[str, float] | None = None, notices: list[str] | None = None,
+            force: bool = False) -> tuple[list[RoundOutcome], Path | None]:
     """Consolidate the rounds; with `render`, write their outputs — unless nothing they depend on
-    changed since the outputs on disk were written (a re-run with nothing new reuses them)."""
+    changed since the outputs on disk were written (a re-run with nothing new reuses them), or
+    `force`. What rendering had to keep instead of overwriting is added to `notices`."""
     clock = Stopwatch(timings if timings is not None else {})
     form, period = only
     chosen = [r for r in ctx.config.rounds
@@ -147,29 +184,26 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
               and not (period and r.parsed_period.code != period)]
     if render:
         state_file = ctx.workspace.outbox / RENDER_STATE
+        state = _render_state(state_file)
+        guard = OutputGuard(ctx.workspace.outbox, state.get("written"))
         fingerprint = _fingerprint(ctx, ledger, as_of)
-        try:
-            state = json.loads(state_file.read_text(encoding="utf-8"))
-            if state["fingerprint"] == fingerprint:
-                rounds = [RoundOutcome.from_dict(d) for d in state["rounds"]]
-                reminder = Path(state["reminder"]) if state["reminder"] else None
-                paths = [p for r in rounds for p in r.outputs] + ([reminder] if reminder else [])
-                if all(p.exists() for p in paths):
-                    return rounds, reminder
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no usable state: render
+        if not force and (reused := _reused(state, fingerprint, guard)) is not None:
+            return reused
     results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
     clock.lap("consolidate")
     if not render:
         return [_round_outcome(r, []) for r in results], None
     outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
-                         ctx.workspace.report_template, workers, timings)
+                         ctx.workspace.report_template, workers, timings, guard)
     clock.reset()
     rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
-    state_file.write_text(json.dumps({
+    if notices is not None:
+        notices += guard.notices
+    write_text_replacing(state_file, json.dumps({
         "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
-        "reminder": str(reminder) if reminder else None}, ensure_ascii=False), encoding="utf-8")
+        "reminder": str(reminder) if reminder else None, "written": guard.to_dict()},
+        ensure_ascii=False))
     return rounds, reminder
 
 
@@ -209,12 +243,14 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
     timings: dict[str, float] = {}
+    notices: list[str] = []
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
             files, recovered, unsettled, overwritten = ingest(ctx, ledger, run_id, workers,
                                                               timings, progress)
-            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
+            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings,
+                                       notices=notices)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
                               sum(f.status == "rejected" for f in files),
@@ -222,7 +258,7 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     finally:
         lock.release()
     return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
-                     timings, overwritten)
+                     timings, overwritten, notices)
 
 
 def import_units(root: Path, source: str, valid_from: date, province: str | None = None,
@@ -300,13 +336,17 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     ctx = open_context(root)
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
+    notices: list[str] = []
+    started = datetime.now()
     try:
-        ws.outbox.joinpath(RENDER_STATE).unlink(missing_ok=True)  # re-render on request
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
-            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers)
-        return RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder)
+            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, notices=notices,
+                                       force=True)  # re-render on request
     finally:
         lock.release()
+    result = RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder, notices=notices)
+    runlog.append(root / runlog.LOG_FILE, runlog.report_lines(result, started))
+    return result
 
 
 def demo(root: Path, as_of: date | None = None) -> RunResult:

@@ -6,6 +6,7 @@ import json
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from aggregator.results import FileOutcome, RunResult
@@ -87,6 +88,8 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
                   + ", ".join(result.unsettled))
     for name in result.overwritten:
         out.print(f"[yellow]{OVERWRITTEN.format(name=name)}[/]")
+    for notice in result.notices:
+        out.print(f"[yellow]Chú ý:[/] {escape(notice)}")
     if result.recovered:
         out.print(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
     year, month, day = result.as_of.split("-")
