@@ -10,7 +10,8 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
                    per_unit: bool = True) -> list[Path]:
     """Blank forms per round, and one pre-filled per expected unit, into outbox/bieu-mau/<period>/."""
     ctx = open_context(root)
+    with _workspace_locked(ctx.workspace):  # a run reading the outbox meanwhile sees whole files
+        return _templates(ctx, form, period, per_unit)
+
+
+def _templates(ctx: Context, form: str | None, period: str | None, per_unit: bool) -> list[Path]:
     out = []
     for round_ in ctx.config.rounds:
         if (form and round_.form != form.upper()) or (period and round_.period != period):
@@ -217,6 +223,17 @@ def _locked(ws: Workspace) -> FileLock:
             "Hãy đợi phiên đó kết thúc rồi chạy lại."
         ) from exc
     return lock
+
+
+@contextmanager
+def _workspace_locked(ws: Workspace) -> Iterator[None]:
+    """For verbs that write into the workspace: refused, like a second run, while one holds it."""
+    ws.root.mkdir(parents=True, exist_ok=True)
+    lock = _locked(ws)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def run(root: Path, as_of: date | None = None,
@@ -387,4 +404,5 @@ def export(root: Path, unit: str, form: str, period: str, as_of: date | None = N
         raise ExportError(f"Chưa có báo cáo nào của {target.name} hoặc đơn vị trực thuộc "
                           f"cho biểu {spec.code} kỳ {parsed.label}.")
     out = ctx.workspace.outbox / "xuat-ban" / f"{spec.code}-{parsed.code}-{safe_part(target.code)}.xlsx"
-    return export_values(out, spec, ctx.config, round_, target, frame, result, subtree)
+    with _workspace_locked(ctx.workspace):
+        return export_values(out, spec, ctx.config, round_, target, frame, result, subtree)

@@ -196,3 +196,21 @@ def test_rerun_after_removing_a_unit_counts_the_new_list(ran):
     wb.save(path)
     assert h1(api.status(root, AS_OF)).expected == 28
     assert h1(api.run(root, AS_OF)).expected == 28
+
+
+# 3. verbs that write into the workspace wait for a run to finish -------------------------------
+@pytest.mark.parametrize("args", [
+    ["report", "--as-of", "2024-07-10"],
+    ["templates", "--form", "KTCV", "--period", "2024-H1"],
+    ["export", "--unit", "STP", "--form", "KTCV", "--period", "2024-H1", "--as-of", "2024-07-10"],
+])
+def test_writing_verbs_are_refused_while_a_run_holds_the_lock(ran, args):
+    root, _ = ran
+    outbox_before = sorted(p for p in (root / "outbox").rglob("*") if p.is_file())
+    with FileLock(str(root / ".aggregator.lock")):
+        out = CliRunner().invoke(app, [*args, "--workspace", str(root)])
+    assert out.exit_code == 2, out.output
+    lines = [line for line in out.output.splitlines() if line.strip()]
+    assert "đang chạy" in " ".join(lines) and "Traceback" not in out.output
+    assert lines[0].startswith("Lỗi:") and out.output.count("Lỗi") == 1  # one message, wrapped
+    assert sorted(p for p in (root / "outbox").rglob("*") if p.is_file()) == outbox_before
