@@ -214,3 +214,23 @@ def test_writing_verbs_are_refused_while_a_run_holds_the_lock(ran, args):
     assert "đang chạy" in " ".join(lines) and "Traceback" not in out.output
     assert lines[0].startswith("Lỗi:") and out.output.count("Lỗi") == 1  # one message, wrapped
     assert sorted(p for p in (root / "outbox").rglob("*") if p.is_file()) == outbox_before
+
+
+def test_pdf_open_in_a_reader_is_kept_and_the_new_one_goes_beside_it(ran):
+    from aggregator.render.output_guard import OutputGuard
+    from aggregator.render.pdf import find_soffice, to_pdf
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    root, _ = ran
+    report = word_report(root)
+    pdf = to_pdf([report])[0]
+    assert pdf == report.with_suffix(".pdf") and pdf.read_bytes().startswith(b"%PDF")
+    before = pdf.read_bytes()
+    guard = OutputGuard(root / "outbox")
+    with immutable(pdf):
+        again = to_pdf([report], guard=guard)
+    assert pdf.read_bytes() == before
+    assert again == [pdf.with_name("bao-cao-KTCV-2024-H1-moi.pdf")]
+    assert again[0].read_bytes().startswith(b"%PDF")
+    assert "đang mở trong chương trình khác" in guard.notices[0]
