@@ -234,3 +234,37 @@ def test_pdf_open_in_a_reader_is_kept_and_the_new_one_goes_beside_it(ran):
     assert again == [pdf.with_name("bao-cao-KTCV-2024-H1-moi.pdf")]
     assert again[0].read_bytes().startswith(b"%PDF")
     assert "đang mở trong chương trình khác" in guard.notices[0]
+
+
+# 5. long texts and invisible controls in units' answers -----------------------------------------
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+INVISIBLE = BIDI + "\u200b\ufeff\x07"
+WORDS = "Tăng cường kỷ luật, kỷ cương hành chính tại bộ phận một cửa. "
+
+
+def test_long_unit_text_is_cut_in_the_word_report_and_whole_in_the_summary(tmp_path: Path):
+    root = tmp_path / "ws"
+    init_workspace(root)
+    long_text = "\u202eĐọc ngược\u202c " + WORDS * (100_000 // len(WORDS) + 1)
+    assert len(long_text) > 100_000
+    drop_reports(root, ("STP",), texts={"15": long_text, "16": f"Thiếu\u2067 {BIDI}nhân\u200b lực"})
+    result = api.run(root, AS_OF)
+    assert h1(result).submitted == 1
+    doc = Document(str(word_report(root)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert len(text) < 20_000  # was the whole text: tens of pages
+    quoted = next(p.text for p in doc.paragraphs if "Đọc ngược" in p.text)
+    assert len(quoted) < 1_400
+    assert "…" in quoted and "tong-hop-KTCV-2024-H1.xlsx" in quoted and "Sở Tư pháp" in quoted
+    assert "Thiếu nhân lực (Sở Tư pháp)." in text
+    assert not any(ch in text for ch in INVISIBLE)
+
+    summary = openpyxl.load_workbook(root / "outbox" / "2024-H1" / "tong-hop-KTCV-2024-H1.xlsx")
+    rows = [r for r in summary["Ý kiến đơn vị"].iter_rows(min_row=2, values_only=True) if r[0]]
+    whole = " ".join(r[3] for r in rows if r[0] == "15")
+    stored = long_text[:32_767]  # what a cell of the unit's workbook holds (Excel's limit)
+    assert " ".join(whole.split()) == " ".join(stored.replace("\u202e", "").replace(
+        "\u202c", "").split())  # the whole text, over as many cells as Excel needs
+    assert all(len(r[3]) <= 32_767 for r in rows)
+    assert not any(ch in str(cell) for r in rows for cell in r for ch in INVISIBLE)
+    assert [r[3] for r in rows if r[0] == "16"] == ["Thiếu nhân lực"]
