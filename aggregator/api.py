@@ -49,6 +49,8 @@ from aggregator.workspace import Workspace
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
 RENDER_STATE = ".trang-thai-bao-cao.json"
+STATE_NOT_SAVED = ("Không ghi được {name} trong outbox (tệp đang mở hoặc không được phép ghi): lần chạy "
+                   "sau sẽ lập lại mọi báo cáo và không nhận ra được báo cáo nào đã được sửa tay.")
 
 
 class WorkspaceLocked(RuntimeError):
@@ -204,12 +206,15 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
     clock.reset()
     rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
+    try:
+        write_text_replacing(state_file, json.dumps({
+            "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
+            "reminder": str(reminder) if reminder else None, "written": guard.to_dict()},
+            ensure_ascii=False))
+    except OSError:
+        guard.notices.append(STATE_NOT_SAVED.format(name=state_file.name))
     if notices is not None:
         notices += guard.notices
-    write_text_replacing(state_file, json.dumps({
-        "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
-        "reminder": str(reminder) if reminder else None, "written": guard.to_dict()},
-        ensure_ascii=False))
     return rounds, reminder
 
 

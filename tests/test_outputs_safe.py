@@ -268,3 +268,12 @@ def test_long_unit_text_is_cut_in_the_word_report_and_whole_in_the_summary(tmp_p
     assert all(len(r[3]) <= 32_767 for r in rows)
     assert not any(ch in str(cell) for r in rows for cell in r for ch in INVISIBLE)
     assert [r[3] for r in rows if r[0] == "16"] == ["Thiếu nhân lực"]
+
+
+def test_unsaved_render_state_is_a_notice_not_a_crash(ran):
+    root, _ = ran
+    state = root / "outbox" / api.RENDER_STATE
+    with immutable(state):
+        result = api.report(root, AS_OF)
+    assert word_report(root) in h1(result).outputs
+    assert any(api.RENDER_STATE in n and "lần chạy sau" in n for n in result.notices)
