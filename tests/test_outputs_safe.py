@@ -277,3 +277,14 @@ def test_unsaved_render_state_is_a_notice_not_a_crash(ran):
         result = api.report(root, AS_OF)
     assert word_report(root) in h1(result).outputs
     assert any(api.RENDER_STATE in n and "lần chạy sau" in n for n in result.notices)
+
+
+def test_unwritable_outbox_folder_is_one_vietnamese_line_from_report(ran):
+    root, _ = ran
+    folder = root / "outbox" / "2024-H1"
+    with immutable(folder):  # nothing can be created in it
+        out = CliRunner().invoke(app, ["report", "--workspace", str(root),
+                                       "--as-of", "2024-07-10"])
+    assert out.exit_code == 2
+    assert "Traceback" not in out.output and "Errno" not in out.output
+    assert "không được phép ghi" in " ".join(out.output.split())

@@ -26,6 +26,13 @@ class OutputLocked(PermissionError):
         return str(self.args[0])
 
 
+def _refused(exc: BaseException) -> bool:
+    """The file system refused the write — also when a library wraps that refusal (xlsxwriter's
+    FileCreateError carries the PermissionError)."""
+    refusals = (PermissionError, IsADirectoryError)
+    return isinstance(exc, refusals) or bool(exc.args and isinstance(exc.args[0], refusals))
+
+
 def temporary_beside(target: Path) -> Path:
     """Hidden, same folder (so `os.replace` is a rename), same suffix (programs that look at it)."""
     return target.with_name(f".{target.stem}.{os.getpid()}.dang-ghi{target.suffix}")
@@ -36,11 +43,13 @@ def write_replacing(target: Path, write: Callable[[Path], object]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_beside(target)
     try:
-        write(tmp)
         try:
+            write(tmp)
             os.replace(tmp, target)
-        except (PermissionError, IsADirectoryError) as exc:
-            raise OutputLocked(target) from exc
+        except Exception as exc:
+            if _refused(exc):  # the target, or its folder
+                raise OutputLocked(target) from exc
+            raise
     finally:
         tmp.unlink(missing_ok=True)
     return target
