@@ -10,7 +10,8 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from aggregator.ingest import ingest, levels, outcome_of
 from aggregator.intake import safe_part, sha256_of
 from aggregator.ledger import Ledger
 from aggregator.render.form_template import write_form_template
+from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reports import render_all
+from aggregator.render.safe_write import write_text_replacing
 from aggregator.render.vn import vn_short_date
 from aggregator.results import (
     FileOutcome,
@@ -35,6 +38,7 @@ from aggregator.results import (
     UnitRow,
     UnitsImport,
 )
+from aggregator.settings import shipped_templates_dir
 from aggregator.timing import Stopwatch
 from aggregator.units import UnitRegistry, UnitsError, gso
 from aggregator.units.restructure import restructure
@@ -45,6 +49,8 @@ from aggregator.workspace import Workspace
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
 RENDER_STATE = ".trang-thai-bao-cao.json"
+STATE_NOT_SAVED = ("Không ghi được {name} trong outbox (tệp đang mở hoặc không được phép ghi): lần chạy "
+                   "sau sẽ lập lại mọi báo cáo và không nhận ra được báo cáo nào đã được sửa tay.")
 
 
 class WorkspaceLocked(RuntimeError):
@@ -56,6 +62,11 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
                    per_unit: bool = True) -> list[Path]:
     """Blank forms per round, and one pre-filled per expected unit, into outbox/bieu-mau/<period>/."""
     ctx = open_context(root)
+    with _workspace_locked(ctx.workspace):  # a run reading the outbox meanwhile sees whole files
+        return _templates(ctx, form, period, per_unit)
+
+
+def _templates(ctx: Context, form: str | None, period: str | None, per_unit: bool) -> list[Path]:
     out = []
     for round_ in ctx.config.rounds:
         if (form and round_.form != form.upper()) or (period and round_.period != period):
@@ -126,20 +137,54 @@ def _round_outcome(result: RoundResult, outputs: list[Path]) -> RoundOutcome:
     )
 
 
+def _contents(paths: list[Path]) -> list[str]:
+    return [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in paths if p.is_file()]
+
+
 def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
-    """What the outputs depend on: the ledger's submissions, the day, configuration, templates."""
+    """What the outputs depend on: the ledger's submissions, the day, configuration, the unit
+    list, the form definitions (shipped and the workspace's) and the Word templates, by content."""
     parts = [__version__, as_of.isoformat(), repr(ledger.data_version()), ctx.config.model_dump_json()]
-    for folder in (ctx.workspace.reports_dir, ctx.workspace.forms_dir):
+    parts += _contents([ctx.units_file])
+    shipped = shipped_templates_dir()
+    folders = {"shipped forms": shipped / "forms", "shipped reports": shipped / "reports",
+               "forms": ctx.workspace.forms_dir, "reports": ctx.workspace.reports_dir}
+    for label, folder in folders.items():
         if folder.is_dir():
-            parts += [f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(folder.iterdir())]
+            parts += [label, *_contents(sorted(folder.iterdir()))]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _render_state(state_file: Path) -> dict:
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no usable state: render everything
+    return state if isinstance(state, dict) else {}
+
+
+def _reused(state: dict, fingerprint: str,
+            guard: OutputGuard) -> tuple[list[RoundOutcome], Path | None] | None:
+    """The last outcome, when nothing the outputs depend on changed and every output is on disk
+    exactly as written (one deleted or edited since is rendered again)."""
+    if state.get("fingerprint") != fingerprint:
+        return None
+    try:
+        rounds = [RoundOutcome.from_dict(d) for d in state["rounds"]]
+        reminder = Path(state["reminder"]) if state["reminder"] else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    paths = [p for r in rounds for p in r.outputs] + ([reminder] if reminder else [])
+    return (rounds, reminder) if guard.unchanged(paths) else None
 
 
 def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
             only: tuple[str | None, str | None] = (None, None), workers=None,
-            timings: dict[str, float] | None = None) -> tuple[list[RoundOutcome], Path | None]:
+            timings: dict[str, float] | None = None, notices: list[str] | None = None,
+            force: bool = False) -> tuple[list[RoundOutcome], Path | None]:
     """Consolidate the rounds; with `render`, write their outputs — unless nothing they depend on
-    changed since the outputs on disk were written (a re-run with nothing new reuses them)."""
+    changed since the outputs on disk were written (a re-run with nothing new reuses them), or
+    `force`. What rendering had to keep instead of overwriting is added to `notices`."""
     clock = Stopwatch(timings if timings is not None else {})
     form, period = only
     chosen = [r for r in ctx.config.rounds
@@ -147,29 +192,29 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
               and not (period and r.parsed_period.code != period)]
     if render:
         state_file = ctx.workspace.outbox / RENDER_STATE
+        state = _render_state(state_file)
+        guard = OutputGuard(ctx.workspace.outbox, state.get("written"))
         fingerprint = _fingerprint(ctx, ledger, as_of)
-        try:
-            state = json.loads(state_file.read_text(encoding="utf-8"))
-            if state["fingerprint"] == fingerprint:
-                rounds = [RoundOutcome.from_dict(d) for d in state["rounds"]]
-                reminder = Path(state["reminder"]) if state["reminder"] else None
-                paths = [p for r in rounds for p in r.outputs] + ([reminder] if reminder else [])
-                if all(p.exists() for p in paths):
-                    return rounds, reminder
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no usable state: render
+        if not force and (reused := _reused(state, fingerprint, guard)) is not None:
+            return reused
     results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
     clock.lap("consolidate")
     if not render:
         return [_round_outcome(r, []) for r in results], None
     outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
-                         ctx.workspace.report_template, workers, timings)
+                         ctx.workspace.report_template, workers, timings, guard)
     clock.reset()
     rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
-    state_file.write_text(json.dumps({
-        "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
-        "reminder": str(reminder) if reminder else None}, ensure_ascii=False), encoding="utf-8")
+    try:
+        write_text_replacing(state_file, json.dumps({
+            "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
+            "reminder": str(reminder) if reminder else None, "written": guard.to_dict()},
+            ensure_ascii=False))
+    except OSError:
+        guard.notices.append(STATE_NOT_SAVED.format(name=state_file.name))
+    if notices is not None:
+        notices += guard.notices
     return rounds, reminder
 
 
@@ -183,6 +228,17 @@ def _locked(ws: Workspace) -> FileLock:
             "Hãy đợi phiên đó kết thúc rồi chạy lại."
         ) from exc
     return lock
+
+
+@contextmanager
+def _workspace_locked(ws: Workspace) -> Iterator[None]:
+    """For verbs that write into the workspace: refused, like a second run, while one holds it."""
+    ws.root.mkdir(parents=True, exist_ok=True)
+    lock = _locked(ws)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def run(root: Path, as_of: date | None = None,
@@ -209,12 +265,14 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
     timings: dict[str, float] = {}
+    notices: list[str] = []
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
             files, recovered, unsettled, overwritten = ingest(ctx, ledger, run_id, workers,
                                                               timings, progress)
-            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
+            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings,
+                                       notices=notices)
             ledger.finish_run(run_id, len(files),
                               sum(f.status == "accepted" for f in files),
                               sum(f.status == "rejected" for f in files),
@@ -222,7 +280,7 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     finally:
         lock.release()
     return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
-                     timings, overwritten)
+                     timings, overwritten, notices)
 
 
 def import_units(root: Path, source: str, valid_from: date, province: str | None = None,
@@ -300,13 +358,17 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     ctx = open_context(root)
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
+    notices: list[str] = []
+    started = datetime.now()
     try:
-        ws.outbox.joinpath(RENDER_STATE).unlink(missing_ok=True)  # re-render on request
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
-            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers)
-        return RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder)
+            rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, notices=notices,
+                                       force=True)  # re-render on request
     finally:
         lock.release()
+    result = RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder, notices=notices)
+    runlog.append(root / runlog.LOG_FILE, runlog.report_lines(result, started))
+    return result
 
 
 def demo(root: Path, as_of: date | None = None) -> RunResult:
@@ -347,4 +409,5 @@ def export(root: Path, unit: str, form: str, period: str, as_of: date | None = N
         raise ExportError(f"Chưa có báo cáo nào của {target.name} hoặc đơn vị trực thuộc "
                           f"cho biểu {spec.code} kỳ {parsed.label}.")
     out = ctx.workspace.outbox / "xuat-ban" / f"{spec.code}-{parsed.code}-{safe_part(target.code)}.xlsx"
-    return export_values(out, spec, ctx.config, round_, target, frame, result, subtree)
+    with _workspace_locked(ctx.workspace):
+        return export_values(out, spec, ctx.config, round_, target, frame, result, subtree)

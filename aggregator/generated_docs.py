@@ -7,11 +7,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from aggregator.render.safe_write import write_text_replacing
+
 
 def write_generated(render: Callable[[], str], default: str) -> Path:
     """Write `render()` to the path given on the command line, or to `default`."""
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(default)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(), encoding="utf-8")
+    write_text_replacing(target, render())
     print(target)
     return target

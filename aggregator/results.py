@@ -169,6 +169,7 @@ class RunResult:
     reminder: Path | None = None  # the công văn đôn đốc, when some unit is missing or rejected
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the run
     overwritten: list[str] = field(default_factory=list)  # rewritten in place while being kept
+    notices: list[str] = field(default_factory=list)  # outputs kept (edited, open) and why
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -189,4 +190,5 @@ class RunResult:
             "reminder": str(self.reminder) if self.reminder else None,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "overwritten": self.overwritten,
+            "notices": self.notices,
         }

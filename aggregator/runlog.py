@@ -23,7 +23,7 @@ def summary_line(result: RunResult) -> str:
 
 def needs_attention(result: RunResult) -> bool:
     """Something a person should look at: a rejected file, a late one, a file left half-written."""
-    return bool(result.unsettled or result.overwritten) or any(
+    return bool(result.unsettled or result.overwritten or result.notices) or any(
         f.status == "rejected" or (f.status == "accepted" and f.late) for f in result.files)
 
 
@@ -41,6 +41,7 @@ def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]
         lines.append("Tệp đang ghi dở, để lần chạy sau: " + ", ".join(result.unsettled))
     for name in result.overwritten:
         lines.append(OVERWRITTEN.format(name=name))
+    lines += [f"Chú ý: {notice}" for notice in result.notices]
     if result.recovered:
         lines.append(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
     for r in result.rounds:
@@ -50,6 +51,14 @@ def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]
     for path in result.reports:
         lines.append(f"Báo cáo: {path}")
     return lines
+
+
+def report_lines(result: RunResult, started: datetime) -> list[str]:
+    """`aggregator report`: what was written again, and what was kept instead of overwritten."""
+    as_of = vn_short_date(date.fromisoformat(result.as_of))
+    return ([f"=== {started:%d/%m/%Y %H:%M:%S} · lập lại báo cáo đến ngày {as_of}"]
+            + [f"Chú ý: {notice}" for notice in result.notices]
+            + [f"Báo cáo: {path}" for path in result.reports])
 
 
 def append(path: Path, lines: list[str]) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from aggregator.results import FileOutcome, RunResult
@@ -87,6 +90,8 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
                   + ", ".join(result.unsettled))
     for name in result.overwritten:
         out.print(f"[yellow]{OVERWRITTEN.format(name=name)}[/]")
+    for notice in result.notices:
+        out.print(f"[yellow]Chú ý:[/] {escape(notice)}")
     if result.recovered:
         out.print(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")
     year, month, day = result.as_of.split("-")
@@ -111,13 +116,18 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
 
 def print_pdf(out: Console, documents: list) -> None:
     """PDF copies through LibreOffice, or one clear line saying why there are none."""
+    from aggregator.render.output_guard import OutputGuard
     from aggregator.render.pdf import PdfUnavailable, to_pdf
 
+    guard = OutputGuard(Path(os.path.commonpath([d.parent for d in documents]))) if documents \
+        else None
     try:
-        pdfs = to_pdf(documents)
+        pdfs = to_pdf(documents, guard=guard)
     except PdfUnavailable as exc:
         out.print(f"[yellow]{exc}[/]")
         return
     out.print("\n[bold]Bản PDF:[/]")
     for path in pdfs:
         out.print(f"  {path}")
+    for notice in guard.notices if guard else []:
+        out.print(f"[yellow]Chú ý:[/] {escape(notice)}")

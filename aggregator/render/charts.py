@@ -12,6 +12,8 @@ import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from aggregator.render.safe_write import write_replacing
+
 DPI = 150  # 160 mm wide in the report: ~150 dpi at print size
 FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]  # installed ones, in this order
 
@@ -78,9 +80,8 @@ def draw(spec: ChartSpec) -> Path:
     # Fixed margins instead of tight_layout (which costs a full extra draw): room for the labels.
     fig.subplots_adjust(left=0.36 if horizontal else 0.08, right=0.95, top=0.9,
                         bottom=0.08 if horizontal else 0.3)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name("." + path.name)
-    fig.savefig(tmp, dpi=DPI, format="png")
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))
+    finally:
+        plt.close(fig)
     return path

@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from aggregator.config import Config, RoundConfig
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
+from aggregator.render.safe_write import write_replacing
 from aggregator.render.vn import vn_short_date
 from aggregator.units import Unit
 
@@ -220,8 +221,13 @@ def write_form_template(
 ) -> Path:
     """The form, blank or for one unit; `values` (code → value) and `items` (line-list rows by
     column key) pre-fill it — for exports to the level above, and for generated test data."""
-    values = values or {}
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_replacing(path, lambda tmp: _write_form(tmp, form, config, round_, unit,
+                                                         unit_choices, values or {}, items))
+
+
+def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig | None,
+                unit: Unit | None, unit_choices: list[Unit] | None, values: dict[str, object],
+                items: list[dict[str, object]] | None) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _formats(wb)
     period = round_.parsed_period if round_ else None
@@ -311,4 +317,3 @@ def write_form_template(
                                           "error_title": "Mã đơn vị",
                                           "error_message": "Chọn mã đơn vị trong danh sách."})
     wb.close()
-    return path

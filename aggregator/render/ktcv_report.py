@@ -23,6 +23,7 @@ from aggregator.render.report_context import (
     names,
     status_paragraphs,
 )
+from aggregator.render.unit_text import quoted
 from aggregator.render.vn import DASH, vn_percent, vn_short_date
 from aggregator.render.word import Picture
 
@@ -138,8 +139,13 @@ def open_items(kpkn: RoundResult | None) -> list[dict[str, str]]:
     if kpkn is None or kpkn.items.empty:
         return []
     rows = kpkn.items[kpkn.items["KET_QUA"] != "Đã khắc phục"]
-    return [{"stt": str(i), "unit": kpkn.unit(r["unit"]).name, "notice": str(r.get("SO_NGAY") or ""),
-             "content": str(r.get("NOI_DUNG") or ""), "result": str(r.get("KET_QUA") or "")}
+    workbook = f"tong-hop-{kpkn.form.code}-{kpkn.period.code}.xlsx"
+
+    def text(value: object) -> str:
+        return quoted(str(value or ""), workbook)
+
+    return [{"stt": str(i), "unit": kpkn.unit(r["unit"]).name, "notice": text(r.get("SO_NGAY")),
+             "content": text(r.get("NOI_DUNG")), "result": text(r.get("KET_QUA"))}
             for i, r in enumerate(rows.to_dict("records"), start=1)]
 
 

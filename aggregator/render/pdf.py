@@ -11,13 +11,19 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from aggregator.render.output_guard import OutputGuard
+
 CANDIDATES = ["soffice", "libreoffice"]
 WINDOWS_PATHS = [Path(os.environ.get(v, "")) / "LibreOffice/program/soffice.exe"
                  for v in ("PROGRAMFILES", "PROGRAMFILES(X86)")]
 
 
+FAILED = ("LibreOffice không chuyển được các báo cáo trong {folder} sang PDF; các tệp Word vẫn dùng "
+          "bình thường. Hãy đóng LibreOffice nếu đang mở rồi chạy lại với --pdf.")
+
+
 class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed (the message is for the user)."""
+    """No PDF can be made: LibreOffice is not installed or failed (the message is for the user)."""
 
 
 def find_soffice() -> str | None:
@@ -27,18 +33,32 @@ def find_soffice() -> str | None:
     return next((str(p) for p in WINDOWS_PATHS if p.is_file()), None)
 
 
-def to_pdf(documents: list[Path], timeout: int = 300) -> list[Path]:
-    """Convert each document to a PDF next to it; returns the PDF paths."""
+def to_pdf(documents: list[Path], timeout: int = 300, guard: OutputGuard | None = None
+           ) -> list[Path]:
+    """Convert each document to a PDF next to it; returns the PDF paths. A PDF open in a reader
+    is kept and the new one goes beside it (`guard.notices` says so)."""
     soffice = find_soffice()
     if soffice is None:
         raise PdfUnavailable("Không tìm thấy LibreOffice nên chưa tạo được bản PDF; các tệp Word "
                              "vẫn dùng bình thường. Cài LibreOffice rồi chạy lại với --pdf.")
+    if not documents:
+        return []
+    guard = guard or OutputGuard(Path(os.path.commonpath([d.parent for d in documents])))
     out = []
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory() as scratch:
+        profile, converted = Path(scratch) / "profile", Path(scratch) / "pdf"
         for folder in sorted({d.parent for d in documents}):
             batch = [d for d in documents if d.parent == folder]
-            subprocess.run([soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                            "--convert-to", "pdf", "--outdir", str(folder), *map(str, batch)],
-                           check=True, capture_output=True, timeout=timeout)
-            out += [d.with_suffix(".pdf") for d in batch]
-    return [p for p in out if p.exists()]
+            try:
+                subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                                "--convert-to", "pdf", "--outdir", str(converted),
+                                *map(str, batch)], check=True, capture_output=True, timeout=timeout)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+                raise PdfUnavailable(FAILED.format(folder=folder)) from exc
+            for doc in batch:
+                pdf = converted / f"{doc.stem}.pdf"
+                if pdf.exists():
+                    out.append(guard.write(doc.with_suffix(".pdf"),
+                                           lambda tmp, pdf=pdf: shutil.copyfile(pdf, tmp)))
+                    pdf.unlink()
+    return out

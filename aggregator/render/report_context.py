@@ -7,6 +7,7 @@ from datetime import date
 
 from aggregator.config import Config
 from aggregator.consolidate import RoundResult
+from aggregator.render.unit_text import quoted
 from aggregator.render.vn import vn_date, vn_number, vn_percent, vn_short_date
 
 NO_ANSWER = "Chưa có đơn vị báo cáo nội dung này."
@@ -101,7 +102,9 @@ def status_paragraphs(r: RoundResult) -> list[str]:
 def attributed_texts(r: RoundResult, code: str) -> list[str]:
     """Units' answers, identical ones merged, each attributed to the units that gave it."""
     grouped: dict[str, tuple[str, list[str]]] = {}
-    for unit, text in r.texts.get(code, []):
+    workbook = f"tong-hop-{r.form.code}-{r.period.code}.xlsx"
+    for unit, answer in r.texts.get(code, []):
+        text = quoted(answer, workbook)
         key = " ".join(text.split()).rstrip(".;").casefold()
         grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(unit.name)
 

@@ -11,6 +11,7 @@ from aggregator.config import Config
 from aggregator.consolidate import RoundResult
 from aggregator.render import cchc_report, ktcv_report
 from aggregator.render.charts import draw
+from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reminder import reminder_context
 from aggregator.render.summary import write_summary
 from aggregator.render.word import render_docx
@@ -25,11 +26,16 @@ def _companion(results: list[RoundResult], form: str, year: int) -> RoundResult 
                  and r.period.kind == "Y"), None)
 
 
+def _word(guard: OutputGuard, template: Path, context: dict, target: Path) -> Path:
+    return guard.write(target, lambda tmp: render_docx(template, context, tmp))
+
+
 def render_round(result: RoundResult, results: list[RoundResult], config: Config,
-                 report_date: date, outbox: Path, template: Templates) -> list[Path]:
-    folder = outbox / result.period.code
+                 report_date: date, guard: OutputGuard, template: Templates) -> list[Path]:
+    folder = guard.outbox / result.period.code
     code, period = result.form.code, result.period.code
-    outputs = [write_summary(folder / f"tong-hop-{code}-{period}.xlsx", result)]
+    outputs = [guard.write(folder / f"tong-hop-{code}-{period}.xlsx",
+                           lambda tmp: write_summary(tmp, result))]
     charts = folder / "bieu-do"
     if code == "KTCV":
         annual = result.period.kind == "Y"
@@ -38,27 +44,29 @@ def render_round(result: RoundResult, results: list[RoundResult], config: Config
             dkt=_companion(results, "DKT", result.period.year) if annual else None,
             kpkn=_companion(results, "KPKN", result.period.year) if annual else None)
         name = "bao-cao-ktcv-nam.docx" if annual else "bao-cao-ktcv.docx"
-        outputs.append(render_docx(template(name), context, folder / f"bao-cao-{code}-{period}.docx"))
+        outputs.append(_word(guard, template(name), context, folder / f"bao-cao-{code}-{period}.docx"))
     elif code == "CCHC":
-        outputs.append(render_docx(template("bao-cao-cchc.docx"),
-                                   cchc_report.cchc_context(result, config, report_date, charts),
-                                   folder / f"bao-cao-{code}-{period}.docx"))
+        outputs.append(_word(guard, template("bao-cao-cchc.docx"),
+                             cchc_report.cchc_context(result, config, report_date, charts),
+                             folder / f"bao-cao-{code}-{period}.docx"))
     return outputs
 
 
-def render_reminder(results: list[RoundResult], config: Config, as_of: date, outbox: Path,
-                    template: Templates) -> Path | None:
+def render_reminder(results: list[RoundResult], config: Config, as_of: date,
+                    guard: OutputGuard, template: Templates) -> Path | None:
     context = reminder_context(results, config, as_of)
     if context is None:
         return None
-    return render_docx(template("cong-van-don-doc.docx"), context,
-                       outbox / f"cong-van-don-doc-{as_of.isoformat()}.docx")
+    return _word(guard, template("cong-van-don-doc.docx"), context,
+                 guard.outbox / f"cong-van-don-doc-{as_of.isoformat()}.docx")
 
 
 def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: Path,
-               template: Templates, workers=None, timings: dict[str, float] | None = None
-               ) -> dict[str, list[Path]]:
-    """Every output of the run, keyed 'FORM:PERIOD' (and 'reminder')."""
+               template: Templates, workers=None, timings: dict[str, float] | None = None,
+               guard: OutputGuard | None = None) -> dict[str, list[Path]]:
+    """Every output of the run, keyed 'FORM:PERIOD' (and 'reminder'), written through `guard`
+    (which keeps edited or locked outputs and says so in its notices)."""
+    guard = guard or OutputGuard(outbox)
     clock = Stopwatch(timings if timings is not None else {})
     specs = [spec for r in results if r.form.code in CHARTS
              for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values() if spec]
@@ -68,10 +76,10 @@ def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: 
     clock.lap("charts")
     out = {}
     for r in results:
-        out[f"{r.form.code}:{r.period.code}"] = render_round(r, results, config, as_of, outbox,
+        out[f"{r.form.code}:{r.period.code}"] = render_round(r, results, config, as_of, guard,
                                                              template)
     clock.lap("reports")
-    reminder = render_reminder(results, config, as_of, outbox, template)
+    reminder = render_reminder(results, config, as_of, guard, template)
     out["reminder"] = [reminder] if reminder else []
     clock.lap("reports")
     return out

@@ -15,6 +15,7 @@ import xlsxwriter
 from aggregator.consolidate import RoundResult
 from aggregator.consolidate.completeness import level_label
 from aggregator.forms import Indicator, Matrix
+from aggregator.render.safe_write import write_replacing
 from aggregator.render.summary_lists import (
     write_charts,
     write_issues,
@@ -180,8 +181,8 @@ def _detail_csv(path: Path, result: RoundResult) -> Path:
     table = result.per_unit.join(result.per_unit_derived)
     table.insert(0, "Tên đơn vị", [result.names.get(c, c) for c in table.index])
     table.index.name = "Mã đơn vị"
-    table.to_csv(path, encoding="utf-8-sig")  # BOM: Excel on Windows reads the diacritics
-    return path
+    # BOM: Excel on Windows reads the diacritics
+    return write_replacing(path, lambda tmp: table.to_csv(tmp, encoding="utf-8-sig"))
 
 
 def write_summary(path: Path, result: RoundResult) -> Path:

@@ -10,6 +10,7 @@ import pandas as pd
 from aggregator.consolidate import STATUS_LABELS, RoundResult
 from aggregator.consolidate.completeness import level_label
 from aggregator.render.summary_style import print_setup, write_number
+from aggregator.render.unit_text import cell_parts, cell_text
 
 
 def _headers(ws, f, row: int, names: list[str], widths: list[int]) -> None:
@@ -50,8 +51,8 @@ def write_status(wb, f, result: RoundResult, title: str, only_exceptions: bool =
         else:
             ws.write_blank(r, 4, None, f["date"])
         ws.write_string(r, 5, STATUS_LABELS[s.status], f["center"])
-        ws.write_string(r, 6, s.file or "", f["text"])
-        ws.write_string(r, 7, "\n".join(s.rejected_issues[:5]), f["text"])
+        ws.write_string(r, 6, cell_text(s.file or ""), f["text"])
+        ws.write_string(r, 7, cell_text("\n".join(s.rejected_issues[:5])), f["text"])
     ws.autofilter(start, 0, start + max(len(listed), 1), len(names) - 1)
     print_setup(ws, title, start)
 
@@ -62,11 +63,11 @@ def write_issues(wb, f, result: RoundResult, title: str) -> None:
     row = 1
     for s in result.statuses:
         for message in s.rejected_issues:
-            for col, v in enumerate([s.unit.code, s.unit.name, "Lỗi", message]):
+            for col, v in enumerate([s.unit.code, s.unit.name, "Lỗi", cell_text(message)]):
                 ws.write_string(row, col, v, f["text"])
             row += 1
     for unit, message in result.warnings:
-        for col, v in enumerate([unit.code, unit.name, "Cảnh báo", message]):
+        for col, v in enumerate([unit.code, unit.name, "Cảnh báo", cell_text(message)]):
             ws.write_string(row, col, v, f["text"])
         row += 1
     print_setup(ws, title, 0)
@@ -89,7 +90,7 @@ def write_texts(wb, f, result: RoundResult, title: str, grouped: bool = False) -
         if grouped:
             same: dict[str, list[str]] = {}
             for unit, answer in pairs:
-                same.setdefault(answer, []).append(unit.name)
+                same.setdefault(cell_text(answer), []).append(unit.name)
             for answer, units in sorted(same.items(), key=lambda kv: -len(kv[1])):
                 for col, v in enumerate([code, label, answer]):
                     ws.write_string(row, col, v, f["text"])
@@ -97,10 +98,12 @@ def write_texts(wb, f, result: RoundResult, title: str, grouped: bool = False) -
                 ws.write_string(row, 4, ", ".join(units[:5]), f["text"])
                 row += 1
             continue
-        for unit, answer in pairs:
-            for col, v in enumerate([code, label, unit.name, answer]):
-                ws.write_string(row, col, v, f["text"])
-            row += 1
+        for unit, answer in pairs:  # a text longer than a cell holds goes on in the rows below
+            for n, part in enumerate(cell_parts(answer)):
+                for col, v in enumerate([code, label if n == 0 else f"{label} (tiếp)", unit.name,
+                                         part]):
+                    ws.write_string(row, col, v, f["text"])
+                row += 1
     print_setup(ws, title, 0)
 
 
@@ -111,7 +114,7 @@ def _cell(value) -> str:
         return f"{value[8:]}/{value[5:7]}/{value[:4]}"  # ISO date → dd/mm/yyyy
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return cell_text(str(value))
 
 
 def write_items(wb, f, result: RoundResult, title: str) -> None:
