@@ -52,6 +52,8 @@ def _path_of(exc: OSError) -> str:
 
 def os_error_message(exc: OSError) -> str:
     """One Vietnamese line for an OSError: what happened to which path, and what to do."""
+    if exc.errno is None and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]  # raised by us with its Vietnamese message (e.g. an output left open)
     code = _BY_WINERROR.get(getattr(exc, "winerror", None) or 0, exc.errno)
     template = _BY_ERRNO.get(code)
     path = _path_of(exc)
