@@ -191,10 +191,10 @@ def run(root: Path, as_of: date | None = None,
 
     `progress(done, total)` is called as the new files are read. Every run, finished or failed,
     is appended to the workspace's log (nhat-ky-tong-hop.txt)."""
-    as_of = as_of or date.today()
+    given, as_of = as_of, as_of or date.today()
     started, clock = datetime.now(), time.perf_counter()
     try:
-        result = _run(root, as_of, progress)
+        result = _run(root, as_of, progress, given)
     except Exception as exc:
         if root.is_dir():
             runlog.append(root / runlog.LOG_FILE, runlog.failure_lines(started, exc))
@@ -204,7 +204,8 @@ def run(root: Path, as_of: date | None = None,
     return result
 
 
-def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -> RunResult:
+def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None,
+         given: date | None = None) -> RunResult:
     ctx = open_context(root)
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
@@ -212,17 +213,15 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
-            files, recovered, unsettled, overwritten = ingest(ctx, ledger, run_id, workers,
-                                                              timings, progress)
+            taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
+            files = taken.files
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
-            ledger.finish_run(run_id, len(files),
-                              sum(f.status == "accepted" for f in files),
-                              sum(f.status == "rejected" for f in files),
-                              sum(f.status == "duplicate" for f in files))
+            counts = [sum(f.status == s for f in files) for s in ("accepted", "rejected", "duplicate")]
+            ledger.finish_run(run_id, sum(counts), *counts)
     finally:
         lock.release()
-    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
-                     timings, overwritten)
+    return RunResult(ws.root, as_of.isoformat(), files, rounds, taken.recovered, taken.unsettled,
+                     reminder, timings, taken.overwritten)
 
 
 def import_units(root: Path, source: str, valid_from: date, province: str | None = None,

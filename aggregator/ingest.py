@@ -8,19 +8,21 @@ transaction all-or-nothing) or recorded and archived (the next run only finishes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aggregator.config import Config
 from aggregator.context import Context
 from aggregator.faults import checkpoint
 from aggregator.intake import (
+    ArchiveError,
     Incoming,
     Scan,
-    overwritten_in_place,
+    fit_name,
     release,
     safe_part,
     scan_inbox,
@@ -28,10 +30,14 @@ from aggregator.intake import (
     sync_barrier,
     write_note,
 )
+from aggregator.intake.archive import IN_USE, MOVE_FAILED, REWRITTEN
 from aggregator.ledger import Ledger, NewSubmission
+from aggregator.read import ReadResult
 from aggregator.render.feedback import write_feedback
+from aggregator.render.vn import vn_short_date
 from aggregator.results import FileOutcome
 from aggregator.timing import Stopwatch
+from aggregator.validate.catalog import make_issue
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
@@ -43,7 +49,7 @@ def late_for(report: FileReport, config: Config, received: date) -> bool | None:
     if read.form is None or read.period is None:
         return None
     round_ = config.round_for(read.form.code, read.period)
-    return None if round_ is None else received >= round_.late_from
+    return None if round_ is None else round_.is_late(received)
 
 
 def outcome_of(report: FileReport, name: str, sha: str, status: str, late: bool | None,
@@ -74,26 +80,6 @@ def history(ledger: Ledger, config: Config) -> History:
             frames[(round_.form, round_.parsed_period.code)] = long.pivot_table(
                 index="unit", columns="indicator", values="number", aggfunc="sum")
     return History(frames)
-
-
-COPY_THREADS = 4
-CHUNK = 256  # files checked together while the workers go on reading
-
-
-def _store(item: Incoming, folder: Path) -> Path:
-    checkpoint("before-copy")
-    stored = store(item, folder)
-    checkpoint("after-copy")
-    return stored
-
-
-def _store_all(jobs: list[tuple[Incoming, Path]]) -> list[Path]:
-    return [_store(item, folder) for item, folder in jobs]
-
-
-def _feedback_job(job: tuple) -> Path:
-    stored, issues, out, intro = job
-    return write_feedback(stored, issues, out, intro)
 
 
 def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None) -> str:
@@ -153,11 +139,99 @@ class _Planned:
     outcome: FileOutcome
 
 
-def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming], list[_Planned],
-                                                                     list[int]]:
-    """Split the scan into fresh files, exact duplicates to keep, and files a killed run had
-    already recorded (their submission ids: only the release is left to do)."""
-    fresh, duplicates, recovered = [], [], []
+COPY_THREADS = 4
+CHUNK = 256  # files checked together while the workers go on reading
+
+# Why a file was not taken in because of a fault on our side (Vietnamese, for the screen and log).
+STORE_FAILED = "không lưu được bản sao tệp (lỗi khi ghi vào thư mục lưu trữ), để lại lần chạy sau"
+NOTE_FAILED = "không ghi được tệp giải thích (.loi.txt), để lại lần chạy sau"
+PLAN_FAILED = "lỗi của chương trình khi chuẩn bị ghi sổ, để lại lần chạy sau"
+RECORD_FAILED = "không ghi được vào sổ theo dõi (ledger), để lại lần chạy sau"
+RECOVERED = "đã tiếp nhận ở lần chạy trước nhưng {why}"
+
+
+def waiting(item: Incoming, reason: str) -> FileOutcome:
+    """A file left in the inbox for the next run, and why."""
+    return FileOutcome(item.relative, item.sha256, "waiting", None, None, None, None, [], [],
+                       reason=reason)
+
+
+def _store(item: Incoming, folder: Path) -> Path | str:
+    """The stored copy, or why there is none (the file then waits in the inbox)."""
+    try:
+        checkpoint("before-copy", item.path)
+        stored = store(item, folder)
+        checkpoint("after-copy", item.path)
+    except ArchiveError as exc:
+        return str(exc)
+    except Exception:  # one file never fails the run
+        return STORE_FAILED
+    return stored
+
+
+def _store_all(jobs: list[tuple[Incoming, Path]]) -> list[Path | str]:
+    return [_store(item, folder) for item, folder in jobs]
+
+
+def _feedback_job(job: tuple) -> Path | None:
+    stored, issues, out, intro = job
+    try:
+        checkpoint("feedback", stored)
+        return write_feedback(stored, issues, out, intro)
+    except Exception:  # the verdict stands; the file says the annotated copy is missing
+        return None
+
+
+def _isolated(step: Callable[[list[FileReport]], object], reports: list[FileReport],
+              stage: str, severity: str = "error") -> None:
+    """Run a batch step; if it fails, run it file by file, and a file it still fails on gets a
+    `file-internal-error` issue (the others are not held back by it)."""
+    before = [list(r.issues) for r in reports]
+    try:
+        step(reports)
+        return
+    except Exception:
+        for report, issues in zip(reports, before):
+            report.issues[:] = issues
+    for report, issues in zip(reports, before):
+        try:
+            step([report])
+        except Exception:
+            report.issues[:] = issues + [make_issue("file-internal-error", stage=stage,
+                                                    severity=severity)]
+
+
+def _read_all(workers: Workers, paths: list[Path]) -> Iterator[FileReport]:
+    """Every file read and checked, in order; a file the reader fails on is rejected with a
+    `file-internal-error` issue and the files after it are still read."""
+    done = 0
+    try:
+        for report in workers.read_iter(paths):
+            done += 1
+            yield report
+        return
+    except Exception:
+        pass
+    for path in paths[done:]:  # one at a time from the file that failed
+        try:
+            [report] = workers.read([path])
+        except Exception:
+            report = FileReport(ReadResult(path), issues=[make_issue("file-internal-error",
+                                                                     stage="đọc")])
+        yield report
+
+
+def _saved_late_issue(saved: datetime, clock: datetime):
+    return make_issue("file-saved-after-run-date", saved=f"{saved:%d/%m/%Y %H:%M}",
+                      as_of=vn_short_date(clock.date()))
+
+
+def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
+                ) -> tuple[list[Incoming], list[_Planned], list[tuple[Incoming, int]],
+                           list[FileOutcome]]:
+    """Split the scan into fresh files, exact duplicates to keep, files a killed run had already
+    recorded (with their submission ids: only the release is left to do), and files left waiting."""
+    fresh, duplicates, recovered, left = [], [], [], []
     seen_now: set[str] = set()
     seen_before = ledger.find_shas([item.sha256 for item in scan.files])
     for item in scan.files:
@@ -167,7 +241,10 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming
         if unfinished:
             recovered.append((item, unfinished[0]["id"]))
         elif known or item.sha256 in seen_now:
-            stored = store(item, ctx.workspace.archive / "trung-lap")
+            stored = _store(item, ctx.workspace.archive / "trung-lap")
+            if isinstance(stored, str):
+                left.append(waiting(item, stored))
+                continue
             sub = NewSubmission(item.sha256, item.path.name, item.relative, str(stored),
                                 item.received_at, "duplicate", None, None, None, {}, [])
             duplicates.append(_Planned(item, sub, FileOutcome(
@@ -175,18 +252,57 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming
         else:
             seen_now.add(item.sha256)
             fresh.append(item)
-    return fresh, duplicates, recovered
+    return fresh, duplicates, recovered, left
+
+
+def _feedback_path(ws, item: Incoming, report: FileReport) -> Path:
+    read = report.read
+    folder = ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else "khong-ro-don-vi")
+    ending = "-phan-hoi.xlsx"
+    return folder / fit_name(f"{safe_part(Path(item.relative).stem)}{ending}", ending=ending)
+
+
+def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, stored: Path,
+              feedback_jobs: list[tuple]) -> _Planned:
+    ws = ctx.workspace
+    read = report.read
+    late = late_for(report, ctx.config, item.received_at.date())
+    note = None
+    status = "accepted" if report.acceptable else "rejected"
+    if not report.acceptable:
+        checkpoint("note", item.path)
+        note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
+    feedback = None
+    wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
+    if wanted and read.form is not None:
+        feedback = _feedback_path(ws, item, report)
+        feedback_jobs.append((stored, report.issues, feedback, _feedback_intro(item, report)))
+    values = {code: (value, *_position(read.cells.get(code)))
+              for code, value in report.values.items()}
+    sub = NewSubmission(
+        item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
+        read.unit.code if read.unit else None, read.form.code if read.form else None,
+        read.period.code if read.period else None, values, report.issues,
+        instance=report.instance, items=report.items)
+    return _Planned(item, sub, outcome_of(report, item.relative, item.sha256, status, late, stored,
+                                          note, feedback))
 
 
 def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: datetime,
-                workers: Workers, timings: dict[str, float],
-                progress: Callable[[int, int], None] | None = None) -> list[_Planned]:
+                clock: datetime, workers: Workers, timings: dict[str, float],
+                progress: Callable[[int, int], None] | None = None
+                ) -> tuple[list[_Planned], list[FileOutcome]]:
     if not fresh:
-        return []
+        return [], []
     ws = ctx.workspace
-    clock = Stopwatch(timings)
+    stopwatch = Stopwatch(timings)
     if ctx.config.received_time == "arrival":
         fresh = [replace(item, received_at=now) for item in fresh]
+    # A file saved after the run's clock (a wrong clock on the unit's machine) counts as received
+    # at the run's clock, with a warning: never left out of the round.
+    saved_later = {item.relative: item.received_at for item in fresh if item.received_at > clock}
+    fresh = [replace(item, received_at=clock) if item.relative in saved_later else item
+             for item in fresh]
     # While the workers read, this process checks each chunk against the plan and the rules (all
     # that decides accept or reject) and copies the files out; warnings come after, batch-wide.
     below, hist, lv = ctx.units, history(ledger, ctx.config), levels(ctx)
@@ -194,7 +310,12 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
     pending: list[FileReport] = []
     with ThreadPoolExecutor(COPY_THREADS) as pool:
         def settle(chunk: list[FileReport]) -> None:
-            validate_reports(chunk, ctx.config, hist, lv, below, judgment=False)
+            def validate(batch: list[FileReport]) -> None:
+                for report in batch:
+                    checkpoint("validate", report.read.path)
+                validate_reports(batch, ctx.config, hist, lv, below, judgment=False)
+
+            _isolated(validate, chunk, "kiểm tra")
             jobs = []
             for report in chunk:
                 item = fresh[len(reports)]
@@ -204,7 +325,8 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                              if report.acceptable else ws.rejected))
             copies.append(pool.submit(_store_all, jobs))  # one task per chunk, not per file
 
-        for done, report in enumerate(workers.read_iter([item.path for item in fresh]), start=1):
+        paths = [item.path for item in fresh]
+        for done, report in enumerate(_read_all(workers, paths), start=1):
             if progress is not None:
                 progress(done, len(fresh))
             pending.append(report)
@@ -212,73 +334,127 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                 settle(pending)
                 pending = []
         settle(pending)
-        clock.lap("read")
-        judge(reports, hist, lv)
-        clock.lap("validate")
+        stopwatch.lap("read")
+        _isolated(lambda batch: judge(batch, hist, lv), reports, "so sánh số liệu", "warning")
+        stopwatch.lap("validate")
         stored_paths = [path for future in copies for path in future.result()]
-    planned, feedback_jobs = [], []
+    planned, left, feedback_jobs = [], [], []
     for item, report, stored in zip(fresh, reports, stored_paths):
-        read = report.read
-        late = late_for(report, ctx.config, item.received_at.date())
-        note = None
-        status = "accepted" if report.acceptable else "rejected"
-        if not report.acceptable:
-            note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
-        feedback = None
-        wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
-        if wanted and read.form is not None:
-            feedback = (ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else
-                                                         "khong-ro-don-vi")
-                        / f"{Path(item.relative).stem}-phan-hoi.xlsx")
-            feedback_jobs.append((stored, report.issues, feedback, _feedback_intro(item, report)))
-        values = {code: (value, *_position(read.cells.get(code)))
-                  for code, value in report.values.items()}
-        sub = NewSubmission(
-            item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
-            read.unit.code if read.unit else None, read.form.code if read.form else None,
-            read.period.code if read.period else None, values, report.issues,
-            instance=report.instance, items=report.items)
-        planned.append(_Planned(item, sub, outcome_of(report, item.relative, item.sha256, status,
-                                                      late, stored, note, feedback)))
-    clock.lap("archive")
+        if item.relative in saved_later:
+            report.issues.append(_saved_late_issue(saved_later[item.relative], clock))
+        if isinstance(stored, str):
+            left.append(waiting(item, stored))
+            continue
+        jobs_before = len(feedback_jobs)
+        try:
+            planned.append(_plan_one(ctx, ledger, item, report, stored, feedback_jobs))
+        except Exception:
+            del feedback_jobs[jobs_before:]
+            left.append(waiting(item, NOTE_FAILED if not report.acceptable else PLAN_FAILED))
+    stopwatch.lap("archive")
     written = dict(zip([job[2] for job in feedback_jobs],
                        workers.map_small(_feedback_job, feedback_jobs)))
     for p in planned:  # the annotated copy may have taken the original's suffix (.xlsm)
         if p.outcome.feedback is not None:
-            p.outcome = replace(p.outcome, feedback=written[p.outcome.feedback])
-    clock.lap("feedback")
-    return planned
+            copy = written[p.outcome.feedback]
+            if copy is None:
+                issue = make_issue("feedback-copy-failed")
+                p.submission.issues.append(issue)
+                p.outcome = replace(p.outcome, warnings=[*p.outcome.warnings, issue])
+            p.outcome = replace(p.outcome, feedback=copy)
+    stopwatch.lap("feedback")
+    return planned, left
+
+
+def _record(ledger: Ledger, run_id: int, planned: list[_Planned]
+            ) -> tuple[list[tuple[int, _Planned]], list[FileOutcome]]:
+    """One transaction for the batch; if it fails, one per file, so only a file that cannot be
+    recorded waits for the next run."""
+    try:
+        ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
+        return list(zip(ids, planned)), []
+    except Exception:
+        pass
+    recorded, left = [], []
+    for p in planned:
+        try:
+            [sid] = ledger.record_many(run_id, [p.submission], checkpoint)
+            recorded.append((sid, p))
+        except Exception:
+            left.append(waiting(p.item, RECORD_FAILED))
+    return recorded, left
+
+
+def _release(item: Incoming) -> str | None:
+    """None once the original left the inbox, else why it is still there."""
+    try:
+        checkpoint("before-release", item.path)
+        return release(item)
+    except PermissionError:
+        return IN_USE
+    except Exception:
+        return MOVE_FAILED
+
+
+def run_clock(zone: ZoneInfo, as_of: date | None) -> datetime:
+    """The run's clock: the end of the `--as-of` day when given, else now — in the plan's zone."""
+    if as_of is not None:
+        return datetime.combine(as_of, datetime.max.time()).replace(microsecond=0)
+    return datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class Intake:
+    """What ingestion did: one outcome per inbox entry, and the release bookkeeping."""
+
+    files: list[FileOutcome]
+    recovered: int  # files a killed run had recorded; this run released them
+    unsettled: list[str]  # left waiting for the next run
+    overwritten: list[str]  # rewritten in place after being kept: the new content waits
 
 
 def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
-           timings: dict[str, float], progress: Callable[[int, int], None] | None = None
-           ) -> tuple[list[FileOutcome], int, list[str], list[str]]:
-    """Keep every new file; returns the outcomes, how many files a killed run had left to
-    release, the files still being written (left for the next run), and the files overwritten in
-    place during the run (kept for the next run; their archive copies changed with them)."""
-    clock = Stopwatch(timings)
-    scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds)
-    clock.lap("scan")
-    fresh, duplicates, recovered = _plan_known(ctx, ledger, scan)
-    planned = duplicates + _plan_fresh(ctx, ledger, fresh, datetime.now().replace(microsecond=0),
-                                       workers, timings, progress)
-    clock.reset()
+           timings: dict[str, float], progress: Callable[[int, int], None] | None = None,
+           as_of: date | None = None) -> Intake:
+    """Keep every new file; every inbox entry ends with an outcome (ignored and waiting ones with
+    their reason). `as_of` is the run's `--as-of` day, when given."""
+    stopwatch = Stopwatch(timings)
+    zone = ctx.config.zone
+    scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds, zone)
+    stopwatch.lap("scan")
+    fresh, duplicates, recovered, left = _plan_known(ctx, ledger, scan)
+    now = run_clock(zone, None)
+    new, failed = _plan_fresh(ctx, ledger, fresh, now, run_clock(zone, as_of), workers, timings,
+                              progress)
+    planned, left = duplicates + new, left + failed
+    stopwatch.reset()
     sync_barrier([Path(p.submission.stored_path) for p in planned])
-    clock.lap("sync")
-    ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
-    clock.lap("ledger")
-    done, overwritten = [], []
-    for sid, p in zip(ids, planned):
-        checkpoint("before-release")
-        if release(p.item):
+    stopwatch.lap("sync")
+    recorded, failed = _record(ledger, run_id, planned)
+    left += failed
+    stopwatch.lap("ledger")
+    done, outcomes, overwritten = [], [], []
+    for sid, p in recorded:
+        why = _release(p.item)
+        if why is None:
             done.append(sid)
-        elif overwritten_in_place(p.item, Path(p.submission.stored_path)):
-            overwritten.append(p.item.relative)
+        else:
+            p.outcome = replace(p.outcome, reason=why)
+            if why == REWRITTEN:
+                overwritten.append(p.item.relative)
+        outcomes.append(p.outcome)
+    finished = 0
     for item, sid in recovered:
-        if release(item):
+        why = _release(item)
+        if why is None:
             done.append(sid)
+            finished += 1
+        else:
+            left.append(waiting(item, RECOVERED.format(why=why)))
     ledger.mark_released(done)
-    clock.lap("release")
-    return [p.outcome for p in planned], len(recovered), scan.unsettled, overwritten
-
-
+    stopwatch.lap("release")
+    skipped = [FileOutcome(s.relative, None, s.status, None, None, None, None, [], [],
+                           reason=s.reason) for s in scan.skipped]
+    left += skipped
+    return Intake(outcomes + left, finished,
+                  [f.name for f in left if f.status == "waiting"], overwritten)
