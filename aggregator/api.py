@@ -21,7 +21,7 @@ from aggregator.config import RoundConfig
 from aggregator.consolidate import RoundResult, consolidate_round
 from aggregator.context import Context, open_context
 from aggregator.ingest import history as ledger_history
-from aggregator.ingest import ingest, levels, outcome_of
+from aggregator.ingest import ingest, levels, outcome_of, run_clock
 from aggregator.intake import safe_part, sha256_of
 from aggregator.ledger import Ledger
 from aggregator.render.form_template import write_form_template
@@ -191,10 +191,9 @@ def run(root: Path, as_of: date | None = None,
 
     `progress(done, total)` is called as the new files are read. Every run, finished or failed,
     is appended to the workspace's log (nhat-ky-tong-hop.txt)."""
-    given, as_of = as_of, as_of or date.today()
     started, clock = datetime.now(), time.perf_counter()
     try:
-        result = _run(root, as_of, progress, given)
+        result = _run(root, as_of, progress)
     except Exception as exc:
         if root.is_dir():
             runlog.append(root / runlog.LOG_FILE, runlog.failure_lines(started, exc))
@@ -204,9 +203,9 @@ def run(root: Path, as_of: date | None = None,
     return result
 
 
-def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None,
-         given: date | None = None) -> RunResult:
+def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | None) -> RunResult:
     ctx = open_context(root)
+    as_of = given or run_clock(ctx.config.zone, None).date()  # today in the plan's time zone
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
     timings: dict[str, float] = {}
