@@ -148,6 +148,7 @@ NOTE_FAILED = "không ghi được tệp giải thích (.loi.txt), để lại l
 PLAN_FAILED = "lỗi của chương trình khi chuẩn bị ghi sổ, để lại lần chạy sau"
 RECORD_FAILED = "không ghi được vào sổ theo dõi (ledger), để lại lần chạy sau"
 RECOVERED = "đã tiếp nhận ở lần chạy trước nhưng {why}"
+TWIN_WAITING = "giống hệt một tệp khác đang để lại lần chạy sau, sẽ được xử lý cùng tệp đó"
 
 
 def waiting(item: Incoming, reason: str) -> FileOutcome:
@@ -375,12 +376,16 @@ def _record(ledger: Ledger, run_id: int, planned: list[_Planned]
         return list(zip(ids, planned)), []
     except Exception:
         pass
-    recorded, left = [], []
-    for p in planned:
+    recorded, left, failed = [], [], set()
+    for p in planned:  # new files first: a copy of one that failed waits with it
+        if p.submission.status == "duplicate" and p.item.sha256 in failed:
+            left.append(waiting(p.item, TWIN_WAITING))
+            continue
         try:
             [sid] = ledger.record_many(run_id, [p.submission], checkpoint)
             recorded.append((sid, p))
         except Exception:
+            failed.add(p.item.sha256)
             left.append(waiting(p.item, RECORD_FAILED))
     return recorded, left
 
@@ -426,7 +431,9 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     now = run_clock(zone, None)
     new, failed = _plan_fresh(ctx, ledger, fresh, now, run_clock(zone, as_of), workers, timings,
                               progress)
-    planned, left = duplicates + new, left + failed
+    held = {f.sha256 for f in failed}  # a copy of a file left waiting waits with it
+    left += failed + [waiting(p.item, TWIN_WAITING) for p in duplicates if p.item.sha256 in held]
+    planned = new + [p for p in duplicates if p.item.sha256 not in held]
     stopwatch.reset()
     sync_barrier([Path(p.submission.stored_path) for p in planned])
     stopwatch.lap("sync")

@@ -337,3 +337,26 @@ def test_a_fault_in_one_file_leaves_the_others_untouched(tmp_path, forms, read_c
     [round_] = [r for r in result.rounds if r.period == "2024-H1"]
     assert round_.submitted == 2
     _archive_matches_ledger(root)
+
+
+def test_a_copy_of_a_waiting_file_waits_with_it(tmp_path, forms):
+    """Two identical files, the first left waiting: its copy must not be recorded as a duplicate
+    of a version the ledger never took in (the content would then never count)."""
+    root = _workspace(tmp_path, forms, {"SNV.xlsx": "SNV"})
+    first = root / "inbox" / "SNV.xlsx"
+    (root / "inbox" / "thư mục").mkdir()
+    (root / "inbox" / "thư mục" / "SNV.xlsx").write_bytes(first.read_bytes())
+
+    def disk_full(subject: Path | None) -> None:
+        if subject == first:
+            raise OSError(28, "No space left on device")
+
+    with faults.on("before-copy", disk_full):
+        held = api.run(root, AS_OF)
+    assert {f.name: f.status for f in held.files} == {"SNV.xlsx": "waiting",
+                                                      "thư mục/SNV.xlsx": "waiting"}
+    again = api.run(root, AS_OF)
+    assert sorted(f.status for f in again.files) == ["accepted", "duplicate"]
+    [round_] = [r for r in again.rounds if r.period == "2024-H1"]
+    assert round_.submitted == 1
+    _archive_matches_ledger(root)
