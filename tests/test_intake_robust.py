@@ -360,3 +360,13 @@ def test_a_copy_of_a_waiting_file_waits_with_it(tmp_path, forms):
     [round_] = [r for r in again.rounds if r.period == "2024-H1"]
     assert round_.submitted == 1
     _archive_matches_ledger(root)
+
+
+def test_an_unknown_time_zone_is_a_vietnamese_configuration_error(tmp_path, forms):
+    from aggregator.config import ConfigError
+
+    root = _workspace(tmp_path, forms, {"STP.xlsx": "STP"},
+                      config=FAST + 'timezone = "Asia/Hanoi_City"\n')
+    with pytest.raises(ConfigError, match="Múi giờ “Asia/Hanoi_City” trong cấu hình không hợp lệ"):
+        api.run(root, AS_OF)
+    assert (root / "inbox" / "STP.xlsx").exists()
