@@ -215,7 +215,8 @@ def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | 
             taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
             files = taken.files
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings)
-            counts = [sum(f.status == s for f in files) for s in ("accepted", "rejected", "duplicate")]
+            counts = [sum(f.status == s for f in files)
+                      for s in ("accepted", "rejected", "duplicate")]
             ledger.finish_run(run_id, sum(counts), *counts)
     finally:
         lock.release()

@@ -28,7 +28,7 @@ def _read(path: Path) -> dict:
     positions = contract_positions(path)
     value = {k: wb[s][c].value for k, (s, c) in positions.items()}
     return {"form": meta["form"], "unit": str(value["Mã đơn vị"]), "period": value["Kỳ báo cáo"],
-            "values": value, "mtime": datetime.fromtimestamp(path.stat().st_mtime, VIETNAM)}  # the plan's zone
+            "values": value, "mtime": datetime.fromtimestamp(path.stat().st_mtime, VIETNAM)}
 
 
 @pytest.fixture(scope="module")

@@ -52,7 +52,7 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Skipped:
-    """An inbox entry not taken in by this run: `ignored` (never will be) or `waiting` (next run)."""
+    """An inbox entry not taken in by this run: `ignored` (never) or `waiting` (next run)."""
 
     relative: str
     status: str
