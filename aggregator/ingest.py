@@ -8,7 +8,7 @@ transaction all-or-nothing) or recorded and archived (the next run only finishes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -19,21 +19,30 @@ from aggregator.config import Config
 from aggregator.context import Context
 from aggregator.faults import checkpoint
 from aggregator.intake import (
-    ArchiveError,
     Incoming,
     Scan,
     fit_name,
-    release,
     safe_part,
     scan_inbox,
-    store,
     sync_barrier,
     write_note,
 )
-from aggregator.intake.archive import IN_USE, MOVE_FAILED, REWRITTEN
+from aggregator.intake.archive import REWRITTEN
+from aggregator.intake.isolation import (
+    NOTE_FAILED,
+    PLAN_FAILED,
+    RECORD_FAILED,
+    RECOVERED,
+    TWIN_WAITING,
+    feedback_job,
+    isolated,
+    read_all,
+    release_or_reason,
+    store_all,
+    store_or_reason,
+    waiting,
+)
 from aggregator.ledger import Ledger, NewSubmission
-from aggregator.read import ReadResult
-from aggregator.render.feedback import write_feedback
 from aggregator.render.vn import vn_short_date
 from aggregator.results import FileOutcome
 from aggregator.timing import Stopwatch
@@ -142,86 +151,6 @@ class _Planned:
 COPY_THREADS = 4
 CHUNK = 256  # files checked together while the workers go on reading
 
-# Why a file was not taken in because of a fault on our side (Vietnamese, for the screen and log).
-STORE_FAILED = "không lưu được bản sao tệp (lỗi khi ghi vào thư mục lưu trữ), để lại lần chạy sau"
-NOTE_FAILED = "không ghi được tệp giải thích (.loi.txt), để lại lần chạy sau"
-PLAN_FAILED = "lỗi của chương trình khi chuẩn bị ghi sổ, để lại lần chạy sau"
-RECORD_FAILED = "không ghi được vào sổ theo dõi (ledger), để lại lần chạy sau"
-RECOVERED = "đã tiếp nhận ở lần chạy trước nhưng {why}"
-TWIN_WAITING = "giống hệt một tệp khác đang để lại lần chạy sau, sẽ được xử lý cùng tệp đó"
-
-
-def waiting(item: Incoming, reason: str) -> FileOutcome:
-    """A file left in the inbox for the next run, and why."""
-    return FileOutcome(item.relative, item.sha256, "waiting", None, None, None, None, [], [],
-                       reason=reason)
-
-
-def _store(item: Incoming, folder: Path) -> Path | str:
-    """The stored copy, or why there is none (the file then waits in the inbox)."""
-    try:
-        checkpoint("before-copy", item.path)
-        stored = store(item, folder)
-        checkpoint("after-copy", item.path)
-    except ArchiveError as exc:
-        return str(exc)
-    except Exception:  # one file never fails the run
-        return STORE_FAILED
-    return stored
-
-
-def _store_all(jobs: list[tuple[Incoming, Path]]) -> list[Path | str]:
-    return [_store(item, folder) for item, folder in jobs]
-
-
-def _feedback_job(job: tuple) -> Path | None:
-    stored, issues, out, intro = job
-    try:
-        checkpoint("feedback", stored)
-        return write_feedback(stored, issues, out, intro)
-    except Exception:  # the verdict stands; the file says the annotated copy is missing
-        return None
-
-
-def _isolated(step: Callable[[list[FileReport]], object], reports: list[FileReport],
-              stage: str, severity: str = "error") -> None:
-    """Run a batch step; if it fails, run it file by file, and a file it still fails on gets a
-    `file-internal-error` issue (the others are not held back by it)."""
-    before = [list(r.issues) for r in reports]
-    try:
-        step(reports)
-        return
-    except Exception:
-        for report, issues in zip(reports, before):
-            report.issues[:] = issues
-    for report, issues in zip(reports, before):
-        try:
-            step([report])
-        except Exception:
-            report.issues[:] = issues + [make_issue("file-internal-error", stage=stage,
-                                                    severity=severity)]
-
-
-def _read_all(workers: Workers, paths: list[Path]) -> Iterator[FileReport]:
-    """Every file read and checked, in order; a file the reader fails on is rejected with a
-    `file-internal-error` issue and the files after it are still read."""
-    done = 0
-    try:
-        for report in workers.read_iter(paths):
-            done += 1
-            yield report
-        return
-    except Exception:
-        pass
-    for path in paths[done:]:  # one at a time from the file that failed
-        try:
-            [report] = workers.read([path])
-        except Exception:
-            report = FileReport(ReadResult(path), issues=[make_issue("file-internal-error",
-                                                                     stage="đọc")])
-        yield report
-
-
 def _saved_late_issue(saved: datetime, clock: datetime):
     return make_issue("file-saved-after-run-date", saved=f"{saved:%d/%m/%Y %H:%M}",
                       as_of=vn_short_date(clock.date()))
@@ -242,7 +171,7 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
         if unfinished:
             recovered.append((item, unfinished[0]["id"]))
         elif known or item.sha256 in seen_now:
-            stored = _store(item, ctx.workspace.archive / "trung-lap")
+            stored = store_or_reason(item, ctx.workspace.archive / "trung-lap")
             if isinstance(stored, str):
                 left.append(waiting(item, stored))
                 continue
@@ -316,7 +245,7 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                     checkpoint("validate", report.read.path)
                 validate_reports(batch, ctx.config, hist, lv, below, judgment=False)
 
-            _isolated(validate, chunk, "kiểm tra")
+            isolated(validate, chunk, "kiểm tra")
             jobs = []
             for report in chunk:
                 item = fresh[len(reports)]
@@ -324,10 +253,10 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                 r = report.read
                 jobs.append((item, ws.archive / r.form.code / r.period.code / safe_part(r.unit.code)
                              if report.acceptable else ws.rejected))
-            copies.append(pool.submit(_store_all, jobs))  # one task per chunk, not per file
+            copies.append(pool.submit(store_all, jobs))  # one task per chunk, not per file
 
         paths = [item.path for item in fresh]
-        for done, report in enumerate(_read_all(workers, paths), start=1):
+        for done, report in enumerate(read_all(workers, paths), start=1):
             if progress is not None:
                 progress(done, len(fresh))
             pending.append(report)
@@ -336,7 +265,7 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                 pending = []
         settle(pending)
         stopwatch.lap("read")
-        _isolated(lambda batch: judge(batch, hist, lv), reports, "so sánh số liệu", "warning")
+        isolated(lambda batch: judge(batch, hist, lv), reports, "so sánh số liệu", "warning")
         stopwatch.lap("validate")
         stored_paths = [path for future in copies for path in future.result()]
     planned, left, feedback_jobs = [], [], []
@@ -354,7 +283,7 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
             left.append(waiting(item, NOTE_FAILED if not report.acceptable else PLAN_FAILED))
     stopwatch.lap("archive")
     written = dict(zip([job[2] for job in feedback_jobs],
-                       workers.map_small(_feedback_job, feedback_jobs)))
+                       workers.map_small(feedback_job, feedback_jobs)))
     for p in planned:  # the annotated copy may have taken the original's suffix (.xlsm)
         if p.outcome.feedback is not None:
             copy = written[p.outcome.feedback]
@@ -388,17 +317,6 @@ def _record(ledger: Ledger, run_id: int, planned: list[_Planned]
             failed.add(p.item.sha256)
             left.append(waiting(p.item, RECORD_FAILED))
     return recorded, left
-
-
-def _release(item: Incoming) -> str | None:
-    """None once the original left the inbox, else why it is still there."""
-    try:
-        checkpoint("before-release", item.path)
-        return release(item)
-    except PermissionError:
-        return IN_USE
-    except Exception:
-        return MOVE_FAILED
 
 
 def run_clock(zone: ZoneInfo, as_of: date | None) -> datetime:
@@ -442,7 +360,7 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     stopwatch.lap("ledger")
     done, outcomes, overwritten = [], [], []
     for sid, p in recorded:
-        why = _release(p.item)
+        why = release_or_reason(p.item)
         if why is None:
             done.append(sid)
         else:
@@ -452,7 +370,7 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
         outcomes.append(p.outcome)
     finished = 0
     for item, sid in recovered:
-        why = _release(item)
+        why = release_or_reason(item)
         if why is None:
             done.append(sid)
             finished += 1
