@@ -274,7 +274,7 @@ def test_a_file_that_cannot_be_removed_is_named_with_the_reason(tmp_path, forms)
     assert (root / "inbox" / "STP.xlsx").exists() and not (root / "inbox" / "SNV.xlsx").exists()
     [still] = second.files
     assert still.status == "waiting" and second.recovered == 0
-    assert still.reason.startswith("đã tiếp nhận ở lần chạy trước nhưng chưa chuyển được")
+    assert still.reason.startswith("đã xử lý ở lần chạy trước nhưng chưa chuyển được")
     log = (root / LOG_FILE).read_text(encoding="utf-8-sig")
     assert "STP.xlsx" in log.split("===")[-1] and "The process" not in log
     third = api.run(root, AS_OF)  # Excel closed: the release is finished

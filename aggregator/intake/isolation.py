@@ -22,7 +22,7 @@ STORE_FAILED = "không lưu được bản sao tệp (lỗi khi ghi vào thư m�
 NOTE_FAILED = "không ghi được tệp giải thích (.loi.txt), để lại lần chạy sau"
 PLAN_FAILED = "lỗi của chương trình khi chuẩn bị ghi sổ, để lại lần chạy sau"
 RECORD_FAILED = "không ghi được vào sổ theo dõi (ledger), để lại lần chạy sau"
-RECOVERED = "đã tiếp nhận ở lần chạy trước nhưng {why}"
+RECOVERED = "đã xử lý ở lần chạy trước nhưng {why}"
 TWIN_WAITING = "giống hệt một tệp khác đang để lại lần chạy sau, sẽ được xử lý cùng tệp đó"
 
 
