@@ -90,9 +90,9 @@ def _candidates(inbox: Path, skipped: list[Skipped]) -> dict[Path, tuple[int, in
     per file); every other entry goes to `skipped` with its reason."""
     found: dict[Path, tuple[int, int, float]] = {}
 
-    def skip(path: str, reason: str, folder: bool = False) -> None:
+    def skip(path: str, reason: str, folder: bool = False, status: str = "ignored") -> None:
         relative = Path(path).relative_to(inbox).as_posix() + ("/" if folder else "")
-        skipped.append(Skipped(relative, "ignored", reason))
+        skipped.append(Skipped(relative, status, reason))
 
     def walk(folder: str) -> None:
         try:
@@ -100,6 +100,11 @@ def _candidates(inbox: Path, skipped: list[Skipped]) -> dict[Path, tuple[int, in
                 entries = sorted(listing, key=lambda e: e.name)
         except PermissionError:
             skip(folder, NO_ACCESS, folder=True)
+            return
+        except FileNotFoundError:  # removed while the inbox was listed: nothing left to report
+            return
+        except OSError:
+            skip(folder, UNREADABLE_NOW, folder=True, status="waiting")
             return
         folders = []
         for entry in entries:  # a folder's files first, then its subfolders
@@ -123,6 +128,10 @@ def _candidates(inbox: Path, skipped: list[Skipped]) -> dict[Path, tuple[int, in
                         found[Path(entry.path)] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime)
             except PermissionError:
                 skip(entry.path, NO_ACCESS)
+            except FileNotFoundError:  # removed while the inbox was listed
+                continue
+            except OSError:
+                skip(entry.path, UNREADABLE_NOW, status="waiting")
         for folder_path in folders:
             walk(folder_path)
 
@@ -177,6 +186,8 @@ def scan_inbox(inbox: Path, settle_seconds: float = 1.0, zone: ZoneInfo | None =
             sha = _hash_if_settled(path, signature)
         except PermissionError:
             skipped.append(Skipped(relative, "ignored", NO_ACCESS))
+            continue
+        except FileNotFoundError:  # taken away since the listing: no longer in the inbox
             continue
         except Exception:  # one file never fails the run: it waits for the next one
             skipped.append(Skipped(relative, "waiting", UNREADABLE_NOW))
