@@ -273,5 +273,8 @@ def test_corpus_covers_every_file_issue_code():
     covered = {c.code for c in CASES} | {"file-unreadable", "file-format-unsupported", "form-unknown",
                                          "form-version-incompatible", "value-below-h1",
                                          "value-outlier"} | set(HOSTILE.values())
+    from tests.test_intake_robust import COVERED as INTAKE
+
+    covered |= INTAKE
     assert file_codes - covered == set()
     assert len(CASES) + 7 >= 30
