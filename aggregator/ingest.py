@@ -282,8 +282,11 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
             del feedback_jobs[jobs_before:]
             left.append(waiting(item, NOTE_FAILED if not report.acceptable else PLAN_FAILED))
     stopwatch.lap("archive")
-    written = dict(zip([job[2] for job in feedback_jobs],
-                       workers.map_small(feedback_job, feedback_jobs)))
+    try:
+        annotated = workers.map_small(feedback_job, feedback_jobs)
+    except Exception:  # a worker died: one at a time here, each failing only itself
+        annotated = [feedback_job(job) for job in feedback_jobs]
+    written = dict(zip([job[2] for job in feedback_jobs], annotated))
     for p in planned:  # the annotated copy may have taken the original's suffix (.xlsm)
         if p.outcome.feedback is not None:
             copy = written[p.outcome.feedback]
