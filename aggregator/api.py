@@ -22,7 +22,7 @@ from aggregator.config import RoundConfig
 from aggregator.consolidate import RoundResult, consolidate_round
 from aggregator.context import Context, open_context
 from aggregator.ingest import history as ledger_history
-from aggregator.ingest import ingest, levels, outcome_of
+from aggregator.ingest import ingest, levels, outcome_of, run_clock
 from aggregator.intake import safe_part, sha256_of
 from aggregator.ledger import Ledger
 from aggregator.render.form_template import write_form_template
@@ -247,7 +247,6 @@ def run(root: Path, as_of: date | None = None,
 
     `progress(done, total)` is called as the new files are read. Every run, finished or failed,
     is appended to the workspace's log (nhat-ky-tong-hop.txt)."""
-    as_of = as_of or date.today()
     started, clock = datetime.now(), time.perf_counter()
     try:
         result = _run(root, as_of, progress)
@@ -260,8 +259,9 @@ def run(root: Path, as_of: date | None = None,
     return result
 
 
-def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -> RunResult:
+def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | None) -> RunResult:
     ctx = open_context(root)
+    as_of = given or run_clock(ctx.config.zone, None).date()  # today in the plan's time zone
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
     timings: dict[str, float] = {}
@@ -269,18 +269,17 @@ def _run(root: Path, as_of: date, progress: Callable[[int, int], None] | None) -
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             run_id = ledger.start_run(as_of.isoformat())
-            files, recovered, unsettled, overwritten = ingest(ctx, ledger, run_id, workers,
-                                                              timings, progress)
+            taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
+            files = taken.files
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings,
                                        notices=notices)
-            ledger.finish_run(run_id, len(files),
-                              sum(f.status == "accepted" for f in files),
-                              sum(f.status == "rejected" for f in files),
-                              sum(f.status == "duplicate" for f in files))
+            counts = [sum(f.status == s for f in files)
+                      for s in ("accepted", "rejected", "duplicate")]
+            ledger.finish_run(run_id, sum(counts), *counts)
     finally:
         lock.release()
-    return RunResult(ws.root, as_of.isoformat(), files, rounds, recovered, unsettled, reminder,
-                     timings, overwritten, notices)
+    return RunResult(ws.root, as_of.isoformat(), files, rounds, taken.recovered, taken.unsettled,
+                     reminder, timings, taken.overwritten, notices)
 
 
 def import_units(root: Path, source: str, valid_from: date, province: str | None = None,

@@ -6,6 +6,7 @@ import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -44,6 +45,11 @@ class RoundConfig(BaseModel):
     @property
     def late_from(self) -> date:
         return self.deadline if self.deadline_wording == "before" else self.deadline + timedelta(1)
+
+    def is_late(self, received: date) -> bool:
+        """The one timeliness rule (ingest and the round tables both ask here): received on or
+        after `late_from`, in the plan's time zone, for a round that counts timeliness at all."""
+        return self.timeliness and received >= self.late_from
 
     @property
     def deadline_text(self) -> str:
@@ -98,12 +104,22 @@ class Config(BaseModel):
     # "mtime": received = when the unit last saved the file (kept through e-mail and USB copies);
     # "arrival": received = when a run first saw it in the inbox.
     received_time: Literal["mtime", "arrival"] = "mtime"
+    # The plan's time zone: file times and "now" are read in it, whatever the machine's clock says.
+    timezone: str = "Asia/Ho_Chi_Minh"
     # Annotated copies of units' workbooks in outbox/phan-hoi/: for every file with an issue
     # ("all"), or only for rejected files ("errors", e.g. for a ministry-wide roll-up).
     feedback_copies: Literal["all", "errors"] = "all"
     rounds: tuple[RoundConfig, ...] = Field(
         default_factory=lambda: tuple(RoundConfig.model_validate(r) for r in settings.DEFAULT_ROUNDS)
     )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"Múi giờ “{self.timezone}” trong cấu hình không hợp lệ; hãy ghi "
+                              "theo dạng “Asia/Ho_Chi_Minh”.") from exc
 
     @property
     def limits(self) -> Limits:

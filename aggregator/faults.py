@@ -1,7 +1,10 @@
-"""Named checkpoints where the fault-injection tests can kill a run (SIGKILL, as a power cut would).
+"""Named checkpoints where the fault-injection tests interrupt a run.
 
-`AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process the n-th time it reaches that checkpoint. With
-the variable unset — always, outside the tests — a checkpoint is a dictionary lookup.
+`AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process (SIGKILL, as a power cut would) the n-th time
+it reaches that checkpoint. In the same process, `on(checkpoint, action)` runs `action(subject)` at
+that checkpoint — `subject` is the inbox path of the file being handled, when there is one — so a
+test can rewrite or break one file at an exact moment of the run, without sleeps. With neither
+set — always, outside the tests — a checkpoint is two dictionary lookups.
 """
 
 from __future__ import annotations
@@ -9,15 +12,31 @@ from __future__ import annotations
 import os
 import signal
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 _SPEC = os.environ.get("AGGREGATOR_FAULT", "")
 _NAME, _, _NTH = _SPEC.partition(":")
 _seen: Counter[str] = Counter()
+_actions: dict[str, list[Callable[[Path | None], None]]] = {}
 
 
-def checkpoint(name: str) -> None:
+def checkpoint(name: str, subject: Path | None = None) -> None:
+    for action in _actions.get(name, ()):
+        action(subject)
     if not _SPEC or name != _NAME:
         return
     _seen[name] += 1
     if _seen[name] == int(_NTH or 1):
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+@contextmanager
+def on(name: str, action: Callable[[Path | None], None]) -> Iterator[None]:
+    """Run `action(subject)` each time the checkpoint `name` is reached, inside the block."""
+    _actions.setdefault(name, []).append(action)
+    try:
+        yield
+    finally:
+        _actions[name].remove(action)

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aggregator.config import Config
 from aggregator.context import Context
@@ -20,18 +21,32 @@ from aggregator.faults import checkpoint
 from aggregator.intake import (
     Incoming,
     Scan,
-    overwritten_in_place,
-    release,
+    fit_name,
     safe_part,
     scan_inbox,
-    store,
     sync_barrier,
     write_note,
 )
+from aggregator.intake.archive import REWRITTEN
+from aggregator.intake.isolation import (
+    NOTE_FAILED,
+    PLAN_FAILED,
+    RECORD_FAILED,
+    RECOVERED,
+    TWIN_WAITING,
+    feedback_job,
+    isolated,
+    read_all,
+    release_or_reason,
+    store_all,
+    store_or_reason,
+    waiting,
+)
 from aggregator.ledger import Ledger, NewSubmission
-from aggregator.render.feedback import write_feedback
+from aggregator.render.vn import vn_short_date
 from aggregator.results import FileOutcome
 from aggregator.timing import Stopwatch
+from aggregator.validate.catalog import make_issue
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
@@ -43,7 +58,7 @@ def late_for(report: FileReport, config: Config, received: date) -> bool | None:
     if read.form is None or read.period is None:
         return None
     round_ = config.round_for(read.form.code, read.period)
-    return None if round_ is None else received >= round_.late_from
+    return None if round_ is None else round_.is_late(received)
 
 
 def outcome_of(report: FileReport, name: str, sha: str, status: str, late: bool | None,
@@ -74,26 +89,6 @@ def history(ledger: Ledger, config: Config) -> History:
             frames[(round_.form, round_.parsed_period.code)] = long.pivot_table(
                 index="unit", columns="indicator", values="number", aggfunc="sum")
     return History(frames)
-
-
-COPY_THREADS = 4
-CHUNK = 256  # files checked together while the workers go on reading
-
-
-def _store(item: Incoming, folder: Path) -> Path:
-    checkpoint("before-copy")
-    stored = store(item, folder)
-    checkpoint("after-copy")
-    return stored
-
-
-def _store_all(jobs: list[tuple[Incoming, Path]]) -> list[Path]:
-    return [_store(item, folder) for item, folder in jobs]
-
-
-def _feedback_job(job: tuple) -> Path:
-    stored, issues, out, intro = job
-    return write_feedback(stored, issues, out, intro)
 
 
 def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None) -> str:
@@ -153,11 +148,20 @@ class _Planned:
     outcome: FileOutcome
 
 
-def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming], list[_Planned],
-                                                                     list[int]]:
-    """Split the scan into fresh files, exact duplicates to keep, and files a killed run had
-    already recorded (their submission ids: only the release is left to do)."""
-    fresh, duplicates, recovered = [], [], []
+COPY_THREADS = 4
+CHUNK = 256  # files checked together while the workers go on reading
+
+def _saved_late_issue(saved: datetime, clock: datetime):
+    return make_issue("file-saved-after-run-date", saved=f"{saved:%d/%m/%Y %H:%M}",
+                      as_of=vn_short_date(clock.date()))
+
+
+def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
+                ) -> tuple[list[Incoming], list[_Planned], list[tuple[Incoming, int]],
+                           list[FileOutcome]]:
+    """Split the scan into fresh files, exact duplicates to keep, files a killed run had already
+    recorded (with their submission ids: only the release is left to do), and files left waiting."""
+    fresh, duplicates, recovered, left = [], [], [], []
     seen_now: set[str] = set()
     seen_before = ledger.find_shas([item.sha256 for item in scan.files])
     for item in scan.files:
@@ -167,7 +171,10 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming
         if unfinished:
             recovered.append((item, unfinished[0]["id"]))
         elif known or item.sha256 in seen_now:
-            stored = store(item, ctx.workspace.archive / "trung-lap")
+            stored = store_or_reason(item, ctx.workspace.archive / "trung-lap")
+            if isinstance(stored, str):
+                left.append(waiting(item, stored))
+                continue
             sub = NewSubmission(item.sha256, item.path.name, item.relative, str(stored),
                                 item.received_at, "duplicate", None, None, None, {}, [])
             duplicates.append(_Planned(item, sub, FileOutcome(
@@ -175,18 +182,57 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan) -> tuple[list[Incoming
         else:
             seen_now.add(item.sha256)
             fresh.append(item)
-    return fresh, duplicates, recovered
+    return fresh, duplicates, recovered, left
+
+
+def _feedback_path(ws, item: Incoming, report: FileReport) -> Path:
+    read = report.read
+    folder = ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else "khong-ro-don-vi")
+    ending = "-phan-hoi.xlsx"
+    return folder / fit_name(f"{safe_part(Path(item.relative).stem)}{ending}", ending=ending)
+
+
+def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, stored: Path,
+              feedback_jobs: list[tuple]) -> _Planned:
+    ws = ctx.workspace
+    read = report.read
+    late = late_for(report, ctx.config, item.received_at.date())
+    note = None
+    status = "accepted" if report.acceptable else "rejected"
+    if not report.acceptable:
+        checkpoint("note", item.path)
+        note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
+    feedback = None
+    wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
+    if wanted and read.form is not None:
+        feedback = _feedback_path(ws, item, report)
+        feedback_jobs.append((stored, report.issues, feedback, _feedback_intro(item, report)))
+    values = {code: (value, *_position(read.cells.get(code)))
+              for code, value in report.values.items()}
+    sub = NewSubmission(
+        item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
+        read.unit.code if read.unit else None, read.form.code if read.form else None,
+        read.period.code if read.period else None, values, report.issues,
+        instance=report.instance, items=report.items)
+    return _Planned(item, sub, outcome_of(report, item.relative, item.sha256, status, late, stored,
+                                          note, feedback))
 
 
 def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: datetime,
-                workers: Workers, timings: dict[str, float],
-                progress: Callable[[int, int], None] | None = None) -> list[_Planned]:
+                clock: datetime, workers: Workers, timings: dict[str, float],
+                progress: Callable[[int, int], None] | None = None
+                ) -> tuple[list[_Planned], list[FileOutcome]]:
     if not fresh:
-        return []
+        return [], []
     ws = ctx.workspace
-    clock = Stopwatch(timings)
+    stopwatch = Stopwatch(timings)
     if ctx.config.received_time == "arrival":
         fresh = [replace(item, received_at=now) for item in fresh]
+    # A file saved after the run's clock (a wrong clock on the unit's machine) counts as received
+    # at the run's clock, with a warning: never left out of the round.
+    saved_later = {item.relative: item.received_at for item in fresh if item.received_at > clock}
+    fresh = [replace(item, received_at=clock) if item.relative in saved_later else item
+             for item in fresh]
     # While the workers read, this process checks each chunk against the plan and the rules (all
     # that decides accept or reject) and copies the files out; warnings come after, batch-wide.
     below, hist, lv = ctx.units, history(ledger, ctx.config), levels(ctx)
@@ -194,7 +240,12 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
     pending: list[FileReport] = []
     with ThreadPoolExecutor(COPY_THREADS) as pool:
         def settle(chunk: list[FileReport]) -> None:
-            validate_reports(chunk, ctx.config, hist, lv, below, judgment=False)
+            def validate(batch: list[FileReport]) -> None:
+                for report in batch:
+                    checkpoint("validate", report.read.path)
+                validate_reports(batch, ctx.config, hist, lv, below, judgment=False)
+
+            isolated(validate, chunk, "kiểm tra")
             jobs = []
             for report in chunk:
                 item = fresh[len(reports)]
@@ -202,9 +253,10 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                 r = report.read
                 jobs.append((item, ws.archive / r.form.code / r.period.code / safe_part(r.unit.code)
                              if report.acceptable else ws.rejected))
-            copies.append(pool.submit(_store_all, jobs))  # one task per chunk, not per file
+            copies.append(pool.submit(store_all, jobs))  # one task per chunk, not per file
 
-        for done, report in enumerate(workers.read_iter([item.path for item in fresh]), start=1):
+        paths = [item.path for item in fresh]
+        for done, report in enumerate(read_all(workers, paths), start=1):
             if progress is not None:
                 progress(done, len(fresh))
             pending.append(report)
@@ -212,73 +264,125 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
                 settle(pending)
                 pending = []
         settle(pending)
-        clock.lap("read")
-        judge(reports, hist, lv)
-        clock.lap("validate")
+        stopwatch.lap("read")
+        isolated(lambda batch: judge(batch, hist, lv), reports, "so sánh số liệu", "warning")
+        stopwatch.lap("validate")
         stored_paths = [path for future in copies for path in future.result()]
-    planned, feedback_jobs = [], []
+    planned, left, feedback_jobs = [], [], []
     for item, report, stored in zip(fresh, reports, stored_paths):
-        read = report.read
-        late = late_for(report, ctx.config, item.received_at.date())
-        note = None
-        status = "accepted" if report.acceptable else "rejected"
-        if not report.acceptable:
-            note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
-        feedback = None
-        wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
-        if wanted and read.form is not None:
-            feedback = (ws.outbox / "phan-hoi" / safe_part(read.unit.code if read.unit else
-                                                         "khong-ro-don-vi")
-                        / f"{Path(item.relative).stem}-phan-hoi.xlsx")
-            feedback_jobs.append((stored, report.issues, feedback, _feedback_intro(item, report)))
-        values = {code: (value, *_position(read.cells.get(code)))
-                  for code, value in report.values.items()}
-        sub = NewSubmission(
-            item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
-            read.unit.code if read.unit else None, read.form.code if read.form else None,
-            read.period.code if read.period else None, values, report.issues,
-            instance=report.instance, items=report.items)
-        planned.append(_Planned(item, sub, outcome_of(report, item.relative, item.sha256, status,
-                                                      late, stored, note, feedback)))
-    clock.lap("archive")
-    written = dict(zip([job[2] for job in feedback_jobs],
-                       workers.map_small(_feedback_job, feedback_jobs)))
+        if item.relative in saved_later:
+            report.issues.append(_saved_late_issue(saved_later[item.relative], clock))
+        if isinstance(stored, str):
+            left.append(waiting(item, stored))
+            continue
+        jobs_before = len(feedback_jobs)
+        try:
+            planned.append(_plan_one(ctx, ledger, item, report, stored, feedback_jobs))
+        except Exception:
+            del feedback_jobs[jobs_before:]
+            left.append(waiting(item, NOTE_FAILED if not report.acceptable else PLAN_FAILED))
+    stopwatch.lap("archive")
+    try:
+        annotated = workers.map_small(feedback_job, feedback_jobs)
+    except Exception:  # a worker died: one at a time here, each failing only itself
+        annotated = [feedback_job(job) for job in feedback_jobs]
+    written = dict(zip([job[2] for job in feedback_jobs], annotated))
     for p in planned:  # the annotated copy may have taken the original's suffix (.xlsm)
         if p.outcome.feedback is not None:
-            p.outcome = replace(p.outcome, feedback=written[p.outcome.feedback])
-    clock.lap("feedback")
-    return planned
+            copy = written[p.outcome.feedback]
+            if copy is None:
+                issue = make_issue("feedback-copy-failed")
+                p.submission.issues.append(issue)
+                p.outcome = replace(p.outcome, warnings=[*p.outcome.warnings, issue])
+            p.outcome = replace(p.outcome, feedback=copy)
+    stopwatch.lap("feedback")
+    return planned, left
+
+
+def _record(ledger: Ledger, run_id: int, planned: list[_Planned]
+            ) -> tuple[list[tuple[int, _Planned]], list[FileOutcome]]:
+    """One transaction for the batch; if it fails, one per file, so only a file that cannot be
+    recorded waits for the next run."""
+    try:
+        ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
+        return list(zip(ids, planned)), []
+    except Exception:
+        pass
+    recorded, left, failed = [], [], set()
+    for p in planned:  # new files first: a copy of one that failed waits with it
+        if p.submission.status == "duplicate" and p.item.sha256 in failed:
+            left.append(waiting(p.item, TWIN_WAITING))
+            continue
+        try:
+            [sid] = ledger.record_many(run_id, [p.submission], checkpoint)
+            recorded.append((sid, p))
+        except Exception:
+            failed.add(p.item.sha256)
+            left.append(waiting(p.item, RECORD_FAILED))
+    return recorded, left
+
+
+def run_clock(zone: ZoneInfo, as_of: date | None) -> datetime:
+    """The run's clock: the end of the `--as-of` day when given, else now — in the plan's zone."""
+    if as_of is not None:
+        return datetime.combine(as_of, datetime.max.time()).replace(microsecond=0)
+    return datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class Intake:
+    """What ingestion did: one outcome per inbox entry, and the release bookkeeping."""
+
+    files: list[FileOutcome]
+    recovered: int  # files a killed run had recorded; this run released them
+    unsettled: list[str]  # left waiting for the next run
+    overwritten: list[str]  # rewritten in place after being kept: the new content waits
 
 
 def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
-           timings: dict[str, float], progress: Callable[[int, int], None] | None = None
-           ) -> tuple[list[FileOutcome], int, list[str], list[str]]:
-    """Keep every new file; returns the outcomes, how many files a killed run had left to
-    release, the files still being written (left for the next run), and the files overwritten in
-    place during the run (kept for the next run; their archive copies changed with them)."""
-    clock = Stopwatch(timings)
-    scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds)
-    clock.lap("scan")
-    fresh, duplicates, recovered = _plan_known(ctx, ledger, scan)
-    planned = duplicates + _plan_fresh(ctx, ledger, fresh, datetime.now().replace(microsecond=0),
-                                       workers, timings, progress)
-    clock.reset()
+           timings: dict[str, float], progress: Callable[[int, int], None] | None = None,
+           as_of: date | None = None) -> Intake:
+    """Keep every new file; every inbox entry ends with an outcome (ignored and waiting ones with
+    their reason). `as_of` is the run's `--as-of` day, when given."""
+    stopwatch = Stopwatch(timings)
+    zone = ctx.config.zone
+    scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds, zone)
+    stopwatch.lap("scan")
+    fresh, duplicates, recovered, left = _plan_known(ctx, ledger, scan)
+    now = run_clock(zone, None)
+    new, failed = _plan_fresh(ctx, ledger, fresh, now, run_clock(zone, as_of), workers, timings,
+                              progress)
+    held = {f.sha256 for f in failed}  # a copy of a file left waiting waits with it
+    left += failed + [waiting(p.item, TWIN_WAITING) for p in duplicates if p.item.sha256 in held]
+    planned = new + [p for p in duplicates if p.item.sha256 not in held]
+    stopwatch.reset()
     sync_barrier([Path(p.submission.stored_path) for p in planned])
-    clock.lap("sync")
-    ids = ledger.record_many(run_id, [p.submission for p in planned], checkpoint)
-    clock.lap("ledger")
-    done, overwritten = [], []
-    for sid, p in zip(ids, planned):
-        checkpoint("before-release")
-        if release(p.item):
+    stopwatch.lap("sync")
+    recorded, failed = _record(ledger, run_id, planned)
+    left += failed
+    stopwatch.lap("ledger")
+    done, outcomes, overwritten = [], [], []
+    for sid, p in recorded:
+        why = release_or_reason(p.item)
+        if why is None:
             done.append(sid)
-        elif overwritten_in_place(p.item, Path(p.submission.stored_path)):
-            overwritten.append(p.item.relative)
+        else:
+            p.outcome = replace(p.outcome, reason=why)
+            if why == REWRITTEN:
+                overwritten.append(p.item.relative)
+        outcomes.append(p.outcome)
+    finished = 0
     for item, sid in recovered:
-        if release(item):
+        why = release_or_reason(item)
+        if why is None:
             done.append(sid)
+            finished += 1
+        else:
+            left.append(waiting(item, RECOVERED.format(why=why)))
     ledger.mark_released(done)
-    clock.lap("release")
-    return [p.outcome for p in planned], len(recovered), scan.unsettled, overwritten
-
-
+    stopwatch.lap("release")
+    skipped = [FileOutcome(s.relative, None, s.status, None, None, None, None, [], [],
+                           reason=s.reason) for s in scan.skipped]
+    left += skipped
+    return Intake(outcomes + left, finished,
+                  [f.name for f in left if f.status == "waiting"], overwritten)

@@ -23,8 +23,10 @@ def _issue_dict(issue: Issue) -> dict:
 @dataclass(frozen=True)
 class FileOutcome:
     name: str  # path below the inbox (or as given to `check`)
-    sha256: str
-    status: str  # accepted / rejected / duplicate / valid / invalid (check)
+    sha256: str | None  # None for an entry that was not read (ignored, waiting)
+    # accepted / rejected / duplicate; ignored (never taken in) / waiting (next run);
+    # valid / invalid (check)
+    status: str
     unit: str | None
     form: str | None
     period: str | None
@@ -34,6 +36,7 @@ class FileOutcome:
     stored: Path | None = None
     note: Path | None = None
     feedback: Path | None = None  # the unit's workbook annotated with its issues
+    reason: str | None = None  # why ignored or waiting, or why a kept file is still in the inbox
 
     def to_dict(self) -> dict:
         return {
@@ -48,6 +51,7 @@ class FileOutcome:
             "warnings": [_issue_dict(i) for i in self.warnings],
             "stored": str(self.stored) if self.stored else None,
             "feedback": str(self.feedback) if self.feedback else None,
+            "reason": self.reason,
         }
 
 

@@ -11,20 +11,41 @@ from aggregator.render.vn import vn_number, vn_short_date
 from aggregator.results import RunResult
 
 LOG_FILE = "nhat-ky-tong-hop.txt"
-OVERWRITTEN = ("Tệp {name} bị chép đè trong lúc đang tổng hợp: bản lưu trữ của lần tiếp nhận này "
-               "đã bị thay theo; tệp mới được giữ trong inbox và sẽ được tiếp nhận ở lần chạy sau.")
+PROCESSED = ("accepted", "rejected", "duplicate")
+LEFT_LABELS = {
+    "ignored": "Bỏ qua",
+    "waiting": "Để lại inbox cho lần chạy sau",
+}
+KEPT_LABEL = "Đã xử lý nhưng còn trong inbox"
 
 
 def summary_line(result: RunResult) -> str:
     late = sum(1 for f in result.files if f.status == "accepted" and f.late)
-    return (f"{len(result.files)} tệp mới: {result.count('accepted')} tiếp nhận ({late} muộn), "
+    new = sum(result.count(s) for s in PROCESSED)
+    line = (f"{new} tệp mới: {result.count('accepted')} tiếp nhận ({late} muộn), "
             f"{result.count('rejected')} trả lại, {result.count('duplicate')} trùng lặp.")
+    others = [f"{result.count(s)} {label}" for s, label in
+              (("ignored", "bỏ qua"), ("waiting", "để lần chạy sau")) if result.count(s)]
+    return line + (f" Ngoài ra: {', '.join(others)}." if others else "")
+
+
+def reason_lines(result: RunResult) -> list[str]:
+    """One line per reason: the inbox entries ignored, left waiting, or kept but still there."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for f in result.files:
+        if f.reason:
+            label = LEFT_LABELS.get(f.status, KEPT_LABEL)
+            groups.setdefault((label, f.reason), []).append(f.name)
+    return [f"{label} {len(names)} tệp – {reason}: {', '.join(names)}"
+            for (label, reason), names in groups.items()]
 
 
 def needs_attention(result: RunResult) -> bool:
-    """Something a person should look at: a rejected file, a late one, a file left half-written."""
+    """Something a person should look at: a rejected file, a late one, an inbox entry not taken
+    in (or still there), an output that could not be written in place."""
     return bool(result.unsettled or result.overwritten or result.notices) or any(
-        f.status == "rejected" or (f.status == "accepted" and f.late) for f in result.files)
+        f.reason or f.status == "rejected" or (f.status == "accepted" and f.late)
+        for f in result.files)
 
 
 def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]:
@@ -37,10 +58,7 @@ def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]
             lines += [f"    - {issue.message}" for issue in f.errors]
         elif f.status == "accepted" and f.late:
             lines.append(f"Tiếp nhận nhưng gửi muộn: {f.name} ({f.unit})")
-    if result.unsettled:
-        lines.append("Tệp đang ghi dở, để lần chạy sau: " + ", ".join(result.unsettled))
-    for name in result.overwritten:
-        lines.append(OVERWRITTEN.format(name=name))
+    lines += reason_lines(result)
     lines += [f"Chú ý: {notice}" for notice in result.notices]
     if result.recovered:
         lines.append(f"Đã hoàn tất {result.recovered} tệp còn dở từ lần chạy trước.")

@@ -3,13 +3,13 @@ openpyxl, independently of the package's own reader, as a unit's script would.""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -17,6 +17,7 @@ import pytest
 from aggregator import api
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
+from aggregator.intake.scan import stamp
 
 
 def soffice() -> str | None:
@@ -131,8 +132,8 @@ def contract_positions(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def set_mtime(path: Path, when: datetime) -> None:
-    ts = when.timestamp()
-    os.utime(path, (ts, ts))
+    """Date a file at `when`, Vietnam's wall-clock time (the plan's time zone) when naive."""
+    stamp(path, when, ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 @pytest.fixture(scope="session")

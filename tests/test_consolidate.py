@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -17,6 +18,7 @@ from tests.conftest import contract_positions
 LATE_FROM = {("KTCV", "2024-H1"): date(2024, 6, 15), ("KTCV", "2024-Y"): date(2024, 12, 1),
              ("CCHC", "2024-Y"): date(2024, 10, 31), ("KPKN", "2024-Y"): date(2024, 12, 1)}
 MEANS = {"CCHC": {"7", "8", "9", "10"}}
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 TEXT_OR_CHOICE = {"KTCV": {"15", "16", "17", "18"}, "CCHC": {"11", "12", "13", "14"}}
 
 
@@ -26,7 +28,7 @@ def _read(path: Path) -> dict:
     positions = contract_positions(path)
     value = {k: wb[s][c].value for k, (s, c) in positions.items()}
     return {"form": meta["form"], "unit": str(value["Mã đơn vị"]), "period": value["Kỳ báo cáo"],
-            "values": value, "mtime": datetime.fromtimestamp(path.stat().st_mtime)}
+            "values": value, "mtime": datetime.fromtimestamp(path.stat().st_mtime, VIETNAM)}
 
 
 @pytest.fixture(scope="module")

@@ -283,5 +283,8 @@ def test_corpus_covers_every_file_issue_code():
                                          "form-version-incompatible", "value-below-h1",
                                          "value-outlier"} | set(HOSTILE.values()) \
         | VALIDITY_CODES  # need a unit list with ended units: tests/test_unit_identity.py
+    from tests.test_intake_robust import COVERED as INTAKE
+
+    covered |= INTAKE
     assert file_codes - covered == set()
     assert len(CASES) + 7 >= 30

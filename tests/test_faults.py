@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -126,29 +125,37 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(scenario, tmp_path):
 
 
 def test_file_still_being_written_is_left_for_the_next_run(tmp_path):
+    """A file that grows while it is hashed (a copy still running) waits for the next run. The
+    writer appends at the `hash` checkpoint: deterministic, no timing involved."""
+    from aggregator import faults
+    from aggregator.intake.scan import BEING_WRITTEN
+
     root = tmp_path / "ws"
     inbox = root / "inbox"
     inbox.mkdir(parents=True)
     growing = inbox / "đang chép.xlsx"
-    writer = subprocess.Popen([sys.executable, "-c",
-                               f"import time\nwith open({str(growing)!r}, 'ab') as f:\n"
-                               "    for _ in range(40):\n        f.write(b'x' * 1000); f.flush(); "
-                               "time.sleep(0.1)"])
-    try:
-        time.sleep(0.3)
+    growing.write_bytes(b"x" * 1000)
+
+    def still_copying(subject: Path | None) -> None:
+        with growing.open("ab") as f:
+            f.write(b"x" * 1000)
+
+    with faults.on("hash", still_copying):
         result = api.run(root, AS_OF)
-    finally:
-        writer.wait()
-    assert result.files == [] and result.unsettled == ["đang chép.xlsx"]
-    assert growing.exists()
+    [waiting] = result.files
+    assert (waiting.name, waiting.status, waiting.reason) == ("đang chép.xlsx", "waiting",
+                                                              BEING_WRITTEN)
+    assert result.unsettled == ["đang chép.xlsx"]
+    assert growing.exists() and growing.stat().st_size == 2000
 
 
 def test_a_file_rewritten_in_place_while_being_kept_is_reported(tmp_path: Path):
-    """The archive copy is a hard link where possible: a program that rewrites the inbox file in
-    place before it is released changes the copy too. The file stays in the inbox for the next run
-    and the run says so (log and screen), never silently."""
-    from aggregator.intake import overwritten_in_place, release, scan_inbox, store
-    from aggregator.results import RunResult
+    """The archive copy is a real copy of the bytes that were hashed: a program that rewrites the
+    inbox file in place before it is released leaves the copy as it was. The file stays in the
+    inbox for the next run and the run says so (log and screen), never silently."""
+    from aggregator.intake import release, scan_inbox, store
+    from aggregator.intake.archive import REWRITTEN
+    from aggregator.results import FileOutcome, RunResult
     from aggregator.runlog import needs_attention, run_lines
 
     inbox = tmp_path / "inbox"
@@ -160,12 +167,13 @@ def test_a_file_rewritten_in_place_while_being_kept_is_reported(tmp_path: Path):
     stored = store(item, tmp_path / "archive")
     with original.open("r+b") as f:  # copy-and-replace onto the same file
         f.write(b"corrected version")
-    assert not release(item) and original.exists()
-    linked = os.path.samefile(original, stored)
-    assert overwritten_in_place(item, stored) is linked
-    if not linked:  # a real copy keeps the accepted bytes
-        assert stored.read_bytes() == b"accepted version " * 100
+    assert release(item) == REWRITTEN and original.exists()
+    assert not os.path.samefile(original, stored)
+    assert stored.read_bytes() == b"accepted version " * 100
 
-    result = RunResult(tmp_path, "2024-07-01", [], [], overwritten=[item.relative])
+    kept = FileOutcome(item.relative, item.sha256, "accepted", "STP", "KTCV", "2024-H1", False,
+                       [], [], stored, reason=REWRITTEN)
+    result = RunResult(tmp_path, "2024-07-01", [kept], [], overwritten=[item.relative])
     text = "\n".join(run_lines(result, datetime(2024, 7, 1, 8), 1.0))
-    assert needs_attention(result) and "Sở Tư pháp.xlsx bị chép đè trong lúc đang tổng hợp" in text
+    assert needs_attention(result)
+    assert f"Đã xử lý nhưng còn trong inbox 1 tệp – {REWRITTEN}: Sở Tư pháp.xlsx" in text

@@ -12,12 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from aggregator.results import FileOutcome, RunResult
-from aggregator.runlog import OVERWRITTEN, summary_line
+from aggregator.runlog import reason_lines, summary_line
 
 STATUS_VI = {
     "accepted": "[green]Tiếp nhận[/]",
     "rejected": "[red]Trả lại[/]",
     "duplicate": "[yellow]Trùng lặp[/]",
+    "ignored": "[dim]Bỏ qua[/]",
+    "waiting": "[yellow]Chờ lần sau[/]",
     "valid": "[green]Hợp lệ[/]",
     "invalid": "[red]Có lỗi[/]",
 }
@@ -85,11 +87,8 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
         print_issues(out, [f for f in result.files if f.status in ("rejected", "invalid")])
     elif title:
         out.print(f"{title}: không có tệp mới trong inbox.")
-    if result.unsettled:
-        out.print(f"[yellow]{len(result.unsettled)} tệp đang được ghi dở, để lại lần chạy sau:[/] "
-                  + ", ".join(result.unsettled))
-    for name in result.overwritten:
-        out.print(f"[yellow]{OVERWRITTEN.format(name=name)}[/]")
+    for line in reason_lines(result):
+        out.print(f"[yellow]{escape(line)}[/]")
     for notice in result.notices:
         out.print(f"[yellow]Chú ý:[/] {escape(notice)}")
     if result.recovered:

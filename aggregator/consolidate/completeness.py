@@ -96,7 +96,7 @@ def statuses(round_: RoundConfig, expected: list[Unit], subs: pd.DataFrame,
         code = unit.code
         if code in first_at:
             received = first_at[code]
-            late = round_.timeliness and received.date() >= round_.late_from
+            late = round_.is_late(received.date())
             out.append(UnitStatus(unit, "late" if late else "on_time", received.to_pydatetime(),
                                   shown_name[code]))
         elif code in rejected_row:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from aggregator.config import load_config
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
+from aggregator.intake.scan import stamp
 from aggregator.render.form_template import write_form_template
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.workspace import Workspace
@@ -72,7 +72,7 @@ def _write(job: tuple) -> None:
                         items=items)
     sent = datetime.combine(min(round_.deadline, round_.late_from) - timedelta(days=20 - version),
                             time(9))
-    os.utime(path, (sent.timestamp(), sent.timestamp()))
+    stamp(path, sent, config.zone)
 
 
 _CTX = None

@@ -7,17 +7,18 @@ missing and one late. DKT: the provincial team's records of eight direct inspect
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aggregator.config import RoundConfig, load_config
 from aggregator.render.filled_form import fill_form
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
+from aggregator.intake.scan import stamp
 from aggregator.render.form_template import write_form_template
 from aggregator.units import DEFAULT_UNITS_FILE, Unit, UnitRegistry
 from aggregator.workspace import Workspace
@@ -47,8 +48,7 @@ class DemoPlan:
 
 
 def _stamp(path: Path, when: datetime) -> None:
-    ts = when.timestamp()
-    os.utime(path, (ts, ts))
+    stamp(path, when, ZoneInfo("Asia/Ho_Chi_Minh"))  # the plan's time zone, as units save
 
 
 def _sent(round_: RoundConfig, late: bool, i: int) -> datetime:

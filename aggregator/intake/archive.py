@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-import shutil
 from pathlib import Path
 
 from aggregator.intake.scan import Incoming, sha256_of
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# Longest stored file name, in UTF-8 bytes. File systems allow 255 bytes per name, and the names
+# derived from a stored one add to it ('.<name>.partial', '<name>.loi.txt'); Windows also limits a
+# whole path to 260 characters, so names stay well below.
+MAX_NAME_BYTES = 150
+_CHUNK = 1 << 20
+
+CHANGED = "tệp bị sửa trong lúc đang tổng hợp (nội dung khác lúc kiểm tra), để lại lần chạy sau"
+REWRITTEN = ("tệp bị ghi đè trong lúc tổng hợp: bản đã kiểm tra được lưu nguyên vẹn, nội dung mới "
+             "để lại trong inbox cho lần chạy sau")
+IN_USE = ("chưa chuyển được khỏi inbox: tệp đang mở trong chương trình khác (Excel?) hoặc không "
+          "có quyền xóa; hãy đóng tệp, lần chạy sau sẽ hoàn tất")
+MOVE_FAILED = "chưa chuyển được khỏi inbox (lỗi hệ thống); lần chạy sau sẽ thử lại"
 
 
 class ArchiveError(RuntimeError):
@@ -21,41 +33,64 @@ def safe_part(text: str) -> str:
     return _UNSAFE.sub("_", text).strip(" .") or "_"
 
 
-def _place(source: Path, tmp: Path) -> None:
-    """A second name for the original's bytes: a hard link where the file system allows it (no
-    bytes written: ten times cheaper than a copy on ext4 and NTFS), else a byte-for-byte copy.
+def cut_utf8(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-8 bytes, on a character boundary."""
+    return text.encode()[:limit].decode("utf-8", errors="ignore")
 
-    Spreadsheet programs save by writing a new file and renaming it over the old one, so saving
-    the inbox file again leaves the linked archive copy as it was. The one case a link does not
-    cover: a program that overwrites the inbox file in place (copy-and-replace) in the seconds
-    between this link and the release; `release` then keeps the new file for the next run, the
-    archived bytes are the new ones, and the run says so (`overwritten_in_place`). A national
-    batch saves about 5 s with links (file creation costs 0.3-0.7 ms on the VMs measured, a link
-    0.07 ms), so the trade is taken knowingly.
+
+def fit_name(name: str, limit: int = MAX_NAME_BYTES, ending: str | None = None) -> str:
+    """`name` cut to at most `limit` UTF-8 bytes on a character boundary, keeping its `ending`
+    (by default its extension)."""
+    if len(name.encode()) <= limit:
+        return name
+    if ending is None:
+        ending = Path(name).suffix if len(Path(name).suffix.encode()) <= 16 else ""
+    stem = name[: len(name) - len(ending)] if ending and name.endswith(ending) else name
+    cut = cut_utf8(stem, limit - len(ending.encode())).rstrip(" .")
+    return (cut or "_") + ending
+
+
+def stored_name(incoming: Incoming) -> str:
+    """'<sha12>-<name>', the name shortened if need be (the hash keeps it unique)."""
+    return fit_name(f"{incoming.sha256[:12]}-{safe_part(incoming.path.name)}")
+
+
+def _copy_hashed(source: Path, tmp: Path, expected: str) -> None:
+    """Copy `source` to `tmp`, hashing the very bytes written: the copy holds exactly the bytes
+    that hash to `expected`, or ArchiveError (the file was changed since it was hashed).
+
+    A real copy, never a hard link: a link shares the inbox file's bytes, and a program rewriting
+    that file in place before it leaves the inbox would change the archived original too.
     """
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except (OSError, NotImplementedError, AttributeError):  # FAT, network shares, other volumes
-        shutil.copy2(source, tmp)
+    digest = hashlib.sha256()
+    with source.open("rb") as src, tmp.open("wb") as dst:
+        while chunk := src.read(_CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+    if digest.hexdigest() != expected:
+        tmp.unlink(missing_ok=True)
+        raise ArchiveError(CHANGED)
 
 
 def store(incoming: Incoming, folder: Path) -> Path:
     """Keep the original in `folder` as '<sha12>-<name>'; the hash prefix makes names never collide.
 
-    Idempotent: a copy already there with the same hash (from an interrupted run) is reused. The copy
-    is verified by hash; durability comes from one `sync_barrier` per batch, before the ledger says
-    the file is kept and before the original leaves the inbox.
+    Idempotent: a copy already there with the same hash (from an interrupted run) is reused. The
+    copy is written from the bytes hashed while copying and verified again on disk; durability
+    comes from one `sync_barrier` per batch, before the ledger says the file is kept and before the
+    original leaves the inbox.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{incoming.sha256[:12]}-{safe_part(incoming.path.name)}"
+    target = folder / stored_name(incoming)
     if target.exists() and sha256_of(target) == incoming.sha256:
         return target
     tmp = target.with_name("." + target.name + ".partial")
-    _place(incoming.path, tmp)
-    if sha256_of(tmp) != incoming.sha256:
+    _copy_hashed(incoming.path, tmp, incoming.sha256)
+    if incoming.mtime_ns:
+        os.utime(tmp, ns=(incoming.mtime_ns, incoming.mtime_ns))
+    if sha256_of(tmp) != incoming.sha256:  # what reached the disk
         tmp.unlink(missing_ok=True)
-        raise ArchiveError(f"bản sao của {incoming.relative} không khớp mã băm")
+        raise ArchiveError(CHANGED)
     os.replace(tmp, target)
     return target
 
@@ -79,26 +114,22 @@ def write_note(stored: Path, text: str) -> Path:
     return note
 
 
-def overwritten_in_place(incoming: Incoming, stored: Path) -> bool:
-    """The inbox file changed since it was hashed while sharing its bytes with the archive copy
-    (a hard link): the copy changed with it and no longer holds the bytes that were recorded."""
-    try:
-        return not incoming.unchanged() and os.path.samefile(incoming.path, stored)
-    except OSError:
-        return False
-
-
-def release(incoming: Incoming) -> bool:
+def release(incoming: Incoming) -> str | None:
     """Remove the original from the inbox, once it is archived, verified and in the ledger.
 
-    A file changed in the meantime (size or modification time differ from when it was hashed)
-    stays for the next run.
+    Returns None when it left the inbox, else why it stays (Vietnamese): changed since it was
+    hashed (its new content is for the next run), or it could not be removed (open in Excel on
+    Windows): the next run only releases it.
     """
-    if incoming.unchanged() or (incoming.path.exists() and incoming.mtime_ns == 0
-                                and sha256_of(incoming.path) == incoming.sha256):
-        try:
-            incoming.path.unlink()
-        except OSError:  # e.g. open in Excel on Windows: kept, the next run only releases it
-            return False
-        return True
-    return False
+    if not incoming.path.exists():  # already gone (removed by hand): nothing left to release
+        return None
+    if not (incoming.unchanged() or (incoming.path.exists() and incoming.mtime_ns == 0
+                                     and sha256_of(incoming.path) == incoming.sha256)):
+        return REWRITTEN
+    try:
+        incoming.path.unlink()
+    except PermissionError:
+        return IN_USE
+    except OSError:
+        return MOVE_FAILED
+    return None

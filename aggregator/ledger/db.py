@@ -96,7 +96,8 @@ class Ledger:
         return self.record_many(run_id, [sub])[0]
 
     def record_many(self, run_id: int, subs: list[NewSubmission],
-                    checkpoint: Callable[[str], None] = lambda name: None) -> list[int]:
+                    checkpoint: Callable[..., None] = lambda name, subject=None: None
+                    ) -> list[int]:
         """Insert a batch of submissions in one transaction, settling which versions are in force.
 
         All or nothing: a run killed inside leaves the ledger as it was before the batch. Ids are
@@ -117,7 +118,7 @@ class Ledger:
                   sub.period, sub.status, sub.instance) for sid, sub in zip(ids, subs)])
             cells, items, issues = [], [], []
             for sid, sub in zip(ids, subs):
-                checkpoint("mid-ledger")
+                checkpoint("mid-ledger", Path(sub.inbox_path))
                 if sub.values:
                     cells.append((sid, json.dumps(
                         {code: [*_split(value), sheet, cell]

@@ -131,6 +131,16 @@ _TYPES = [
               "Số liệu cả năm là lũy kế, hãy kiểm tra lại."),
     IssueType("value-outlier", "warning", "so sánh", "Giá trị bất thường",
               "Giá trị {value} khác xa các đơn vị khác (trung vị {median}). Hãy kiểm tra lại."),
+    # --- wt-intake ---
+    IssueType("file-saved-after-run-date", "warning", "tệp", "Ngày lưu tệp sau ngày tổng hợp",
+              "Ngày lưu tệp {saved} muộn hơn ngày tổng hợp {as_of}; tệp được tính là nhận vào "
+              "ngày tổng hợp. Hãy kiểm tra đồng hồ của máy đã lưu tệp."),
+    IssueType("file-internal-error", "error", "tệp", "Lỗi của chương trình khi xử lý tệp",
+              "Chương trình tổng hợp gặp lỗi khi {stage} tệp này nên chưa tiếp nhận được. Sở Nội vụ "
+              "sẽ kiểm tra và báo lại; đơn vị chưa cần sửa tệp."),
+    IssueType("feedback-copy-failed", "warning", "tệp", "Không tạo được bản phản hồi",
+              "Không tạo được bản phản hồi tô màu cho tệp này; các lỗi và lưu ý vẫn được liệt kê "
+              "trong kết quả tổng hợp."),
     # rounds (not about a file)
     IssueType("round-missing-unit", "warning", "kỳ báo cáo", "Đơn vị chưa báo cáo",
               "Đơn vị {unit} chưa gửi biểu {form} kỳ {period} (hạn {deadline})."),
