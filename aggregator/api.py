@@ -327,8 +327,8 @@ def _read_ledger(ctx: Context) -> Ledger:
 def status(root: Path, as_of: date | None = None, form: str | None = None,
            period: str | None = None) -> RunResult:
     """Where every round stands, from the ledger alone (nothing ingested, nothing written)."""
-    as_of = as_of or date.today()
     ctx = open_context(root)
+    as_of = as_of or run_clock(ctx.config.zone, None).date()  # today in the plan's time zone
     with _read_ledger(ctx) as ledger:
         rounds, _ = _rounds(ctx, ledger, as_of, render=False, only=(form, period))
     return RunResult(root, as_of.isoformat(), [], rounds)
@@ -353,8 +353,8 @@ def history(root: Path, unit: str) -> list[HistoryEntry]:
 
 def report(root: Path, as_of: date | None = None) -> RunResult:
     """Re-render the summaries and Word reports from the ledger."""
-    as_of = as_of or date.today()
     ctx = open_context(root)
+    as_of = as_of or run_clock(ctx.config.zone, None).date()
     ws = ctx.workspace.ensure()
     lock = _locked(ws)
     notices: list[str] = []
@@ -389,8 +389,8 @@ def export(root: Path, unit: str, form: str, period: str, as_of: date | None = N
     from aggregator.periods import parse_period
     from aggregator.render.export_form import export_values
 
-    as_of = as_of or date.today()
     ctx = open_context(root)
+    as_of = as_of or run_clock(ctx.config.zone, None).date()
     target = ctx.units.get(unit)
     parsed = parse_period(period)
     spec = ctx.forms.get(form)
