@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -38,6 +39,16 @@ def _rebuilt(original: Path) -> Workbook:
     return wb
 
 
+def _anchor(ws, address: str) -> Cell:
+    """The cell that carries `address`'s colour and comment: the top-left cell of the merged range
+    holding it (the other cells of a merged range cannot take a comment)."""
+    cell = ws[address]
+    for merged in ws.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return ws.cell(merged.min_row, merged.min_col)
+    return cell
+
+
 def write_feedback(original: Path, issues: list[Issue], out: Path, intro: list[str]) -> Path:
     """Write the annotated copy to `out` (its suffix is adjusted to what is written)."""
     suffix = original.suffix.lower()
@@ -50,7 +61,7 @@ def write_feedback(original: Path, issues: list[Issue], out: Path, intro: list[s
     for issue in issues:
         if not (issue.sheet and issue.cell and issue.sheet in wb.sheetnames):
             continue
-        cell = wb[issue.sheet][issue.cell]
+        cell = _anchor(wb[issue.sheet], issue.cell)
         cell.fill = ERROR_FILL if issue.severity == "error" else WARNING_FILL
         note = f"[{'Lỗi' if issue.severity == 'error' else 'Cảnh báo'}] {issue.message}"
         if cell.comment is not None:

@@ -62,6 +62,11 @@ _TYPES = [
     IssueType("file-unsafe-xml", "error", "tệp", "Tệp chứa cấu trúc không an toàn",
               "Phần “{part}” của tệp chứa khai báo XML không an toàn nên không được mở. Hãy lưu lại "
               "biểu từ biểu mẫu gốc bằng Excel."),
+    # --- wt-reader ---
+    IssueType("file-range-too-large", "error", "tệp", "Dữ liệu nằm quá xa vùng biểu",
+              "Ô này có dữ liệu nhưng nằm quá xa vùng biểu báo cáo (một sheet chỉ được dùng tới "
+              "{rows} dòng và {cols} cột) nên tệp không được mở. Hãy xóa nội dung ô này (và các ô "
+              "thừa khác ở xa) rồi lưu và gửi lại."),
     # identification
     IssueType("form-unknown", "error", "nhận diện", "Không nhận diện được biểu mẫu",
               "Không nhận diện được biểu mẫu. Hãy dùng đúng biểu mẫu do Sở Nội vụ phát hành."),

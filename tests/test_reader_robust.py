@@ -1,0 +1,216 @@
+"""The monthly run survives a real office (issue #12): files that reach absurdly far, prologs that
+hide a DOCTYPE, merged cells under an issue, workers that die, files only another reader opens,
+formulas nobody calculated. Each is one file's problem, told in Vietnamese, never the run's."""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from aggregator import api
+from tests.conftest import (
+    fill_by_contract,
+    libreoffice_convert,
+    needs_libreoffice,
+    sample_values,
+    set_mtime,
+)
+
+DATA_SHEET = "Biểu KTCV"
+DATA_PART = "xl/worksheets/sheet2.xml"  # the data sheet of the KTCV form as openpyxl saves it
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("good")
+    [blank] = api.make_templates(root, form="KTCV", period="2024-H1", per_unit=False)
+    return fill_by_contract(blank, root / "good.xlsx", sample_values("STP"), "STP", "2024-H1")
+
+
+def rezip(src: Path, out: Path, edit) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, edit(info.filename, zin.read(info.filename)))
+    return out
+
+
+def with_far_value(good: Path, out: Path, cell: str) -> Path:
+    row = re.fullmatch(r"[A-Z]+(\d+)", cell)[1]
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == DATA_PART:
+            extra = f'<row r="{row}"><c r="{cell}"><v>1</v></c></row></sheetData>'.encode()
+            return data.replace(b"</sheetData>", extra)
+        return data
+
+    return rezip(good, out, edit)
+
+
+def check_in_subprocess(workspace: Path, *files: Path) -> list[dict]:
+    """`aggregator check --json` in a child process with 3 GiB of address space (so a parser
+    trying to allocate a sheet of 17 billion cells fails fast instead of swapping)."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "aggregator", "check", *map(str, files), "--workspace",
+         str(workspace), "--json"],
+        capture_output=True, text=True, timeout=300, preexec_fn=limit)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)["files"]
+
+
+# --- 1. a value far out in the sheet -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["XFD1048576", "XFD2000", "A60000"])
+def test_a_value_far_out_is_refused_naming_its_sheet_and_cell(good, workspace, tmp_path, cell):
+    far = with_far_value(good, tmp_path / "xa.xlsx", cell)
+    assert far.stat().st_size < 20 * 1024  # a small file…
+    [found] = check_in_subprocess(workspace, far)  # …that made the process abort (rc 134)
+    [error] = found["errors"]
+    assert error["code"] == "file-range-too-large"
+    assert (error["sheet"], error["cell"]) == (DATA_SHEET, cell)
+    assert f"Sheet “{DATA_SHEET}”, ô {cell}" in error["message"]
+
+
+def test_cells_that_only_carry_a_format_or_a_lying_dimension_are_harmless(good, workspace,
+                                                                            tmp_path):
+    def edit(name: str, data: bytes) -> bytes:
+        if name == DATA_PART:
+            data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
+            return data.replace(b"</sheetData>",
+                                b'<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>')
+        return data
+
+    styled = rezip(good, tmp_path / "dinh-dang.xlsx", edit)
+    [outcome] = api.check_files(workspace, [styled])
+    assert outcome.errors == []
+
+
+def test_cell_positions_left_implicit_are_followed_across_chunk_cuts():
+    from aggregator.read.extent import xlsx_far_cell
+
+    xml = (b'<worksheet><sheetData><row r="3"><c r="B3"><v>1</v></c></row>'
+           b'<row r="10000"><c><v>1</v></c><c t="s"><v>2</v></c></row>'
+           b"<row><c/><c><v>3</v></c></row></sheetData></worksheet>")
+    chunks = [xml[i:i + 7] for i in range(0, len(xml), 7)]
+    assert xlsx_far_cell(chunks, max_rows=10_000, max_cols=256) == (10_000, 1)  # B10001
+    assert xlsx_far_cell(chunks, max_rows=10_001, max_cols=2) is None
+    assert xlsx_far_cell(chunks, max_rows=20_000, max_cols=1) == (2, 1)  # B3
+
+
+def far_ods(source_ods: Path, out: Path, rows: int, cols: int) -> Path:
+    """The .ods with a row repeated `rows` times after the filled ones of its data sheet, each
+    holding a value repeated `cols` times (how LibreOffice itself writes a filled block)."""
+    block = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+             f'table:number-columns-repeated="{cols}" office:value-type="float" office:value="1">'
+             f"<text:p>1</text:p></table:table-cell></table:table-row>").encode()
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "content.xml":
+            start = data.index(f'table:name="{DATA_SHEET}"'.encode())
+            end = data.index(b"table:number-rows-repeated=", start)  # the empty rows below
+            end = data.rindex(b"<table:table-row", start, end)
+            return data[:end] + block + data[end:]
+        return data
+
+    with zipfile.ZipFile(source_ods) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():  # mimetype first and stored, as the format wants
+            kind = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            zout.writestr(info, edit(info.filename, zin.read(info.filename)), compress_type=kind)
+    return out
+
+
+@needs_libreoffice
+def test_an_ods_block_repeated_far_out_is_refused(good, workspace, tmp_path):
+    ods = libreoffice_convert(good, "ods", tmp_path / "lo")
+    [fine] = api.check_files(workspace, [ods])
+    assert fine.errors == []
+    far = far_ods(ods, tmp_path / "xa.ods", rows=200_000, cols=3)
+    [found] = check_in_subprocess(workspace, far)
+    [error] = found["errors"]
+    assert error["code"] == "file-range-too-large"
+    assert error["sheet"] == DATA_SHEET
+    assert int(re.fullmatch(r"[A-Z]+(\d+)", error["cell"])[1]) > 200_000
+
+
+# --- 4. a DOCTYPE hidden behind a long comment ----------------------------------------------------
+
+
+def doctype_after_comment(good: Path, out: Path, part: str, comment_bytes: int,
+                          doctype: bool = True) -> Path:
+    prolog = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!-- ' + b"x" * comment_bytes + b" -->\n"
+              + (b'<!DOCTYPE r [<!ENTITY e "gi\xc3\xa1 tr\xe1\xbb\x8b">]>\n' if doctype else b""))
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == part:
+            return prolog + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", data)
+        return data
+
+    return rezip(good, out, edit)
+
+
+@pytest.mark.parametrize("part", [DATA_PART, "[Content_Types].xml"])
+def test_a_doctype_after_a_long_comment_is_refused(good, workspace, tmp_path, part):
+    hidden = doctype_after_comment(good, tmp_path / "an.xlsx", part, 6 * 1024)
+    [outcome] = api.check_files(workspace, [hidden])
+    assert [e.code for e in outcome.errors] == ["file-unsafe-xml"]
+    assert part in outcome.errors[0].message
+
+
+def test_a_long_comment_alone_is_fine_but_an_absurd_prolog_is_not(good, workspace, tmp_path):
+    long = doctype_after_comment(good, tmp_path / "dai.xlsx", DATA_PART, 6 * 1024, doctype=False)
+    absurd = doctype_after_comment(good, tmp_path / "qua-dai.xlsx", DATA_PART, 100 * 1024,
+                                   doctype=False)
+    fine, refused = api.check_files(workspace, [long, absurd])
+    assert fine.errors == []
+    assert [e.code for e in refused.errors] == ["file-unsafe-xml"]
+
+
+def test_a_run_with_a_hidden_doctype_keeps_going(good, tmp_path):
+    root = tmp_path / "ws"
+    inbox = root / "inbox"
+    inbox.mkdir(parents=True)
+    hidden = doctype_after_comment(good, inbox / "ẩn.xlsx", DATA_PART, 6 * 1024)
+    fine = inbox / "tốt.xlsx"
+    fine.write_bytes(good.read_bytes())
+    for path in (hidden, fine):
+        set_mtime(path, datetime(2024, 6, 10))
+    result = api.run(root, date(2024, 7, 1))
+    status = {Path(f.name).name: f.status for f in result.files}
+    assert status == {"ẩn.xlsx": "rejected", "tốt.xlsx": "accepted"}
+
+
+# --- 3. an issue on a merged cell -----------------------------------------------------------------
+
+
+def test_an_issue_on_a_merged_cell_is_noted_on_the_merged_range(good, tmp_path):
+    root = tmp_path / "ws"
+    inbox = root / "inbox"
+    inbox.mkdir(parents=True)
+    wb = openpyxl.load_workbook(good)
+    ws = wb[DATA_SHEET]
+    row = next(c.row for c in ws["A"] if c.value == "1.1")
+    assert ws.cell(4, 4).value == "Số liệu"  # the value column is D; the unit merges C:D
+    ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
+    path = inbox / "gộp ô.xlsx"
+    wb.save(path)
+    set_mtime(path, datetime(2024, 6, 10))
+    result = api.run(root, date(2024, 7, 1))
+    [outcome] = result.files
+    assert outcome.status == "rejected"
+    assert any(e.cell == f"D{row}" and e.code == "value-missing" for e in outcome.errors)
+    copy = openpyxl.load_workbook(outcome.feedback)[DATA_SHEET]
+    anchor = copy.cell(row, 3)
+    assert anchor.comment is not None and "Chưa nhập số liệu" in anchor.comment.text
+    assert anchor.fill.fgColor.rgb.endswith("FFC7CE")
