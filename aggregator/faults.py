@@ -1,7 +1,9 @@
 """Named checkpoints where the fault-injection tests can kill a run (SIGKILL, as a power cut would).
 
-`AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process the n-th time it reaches that checkpoint. With
-the variable unset — always, outside the tests — a checkpoint is a dictionary lookup.
+`AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process the n-th time it reaches that checkpoint.
+`AGGREGATOR_FAULT_READ=<file name>` kills the worker process reading a file of that name, as a
+parser crashing on it (or the out-of-memory killer) would. With the variables unset — always, outside the tests — a checkpoint is
+a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -20,4 +22,10 @@ def checkpoint(name: str) -> None:
         return
     _seen[name] += 1
     if _seen[name] == int(_NTH or 1):
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def reading(name: str) -> None:
+    """A worker is about to read the file `name` (read at call time: workers inherit it)."""
+    if name == os.environ.get("AGGREGATOR_FAULT_READ"):
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))

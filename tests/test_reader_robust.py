@@ -5,6 +5,7 @@ formulas nobody calculated. Each is one file's problem, told in Vietnamese, neve
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import subprocess
@@ -214,3 +215,37 @@ def test_an_issue_on_a_merged_cell_is_noted_on_the_merged_range(good, tmp_path):
     anchor = copy.cell(row, 3)
     assert anchor.comment is not None and "Chưa nhập số liệu" in anchor.comment.text
     assert anchor.fill.fgColor.rgb.endswith("FFC7CE")
+
+
+# --- 2. a worker that dies ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: files are read in-process")
+def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch):
+    from aggregator.workers import MIN_PARALLEL
+
+    root = tmp_path / "ws"
+    templates = [t for t in api.make_templates(root, form="KTCV", period="2024-H1")
+                 if "theo-don-vi" in t.parts]
+    assert len(templates) > MIN_PARALLEL  # enough files for the worker pool
+    names = []
+    for template in templates:
+        code = template.stem.rsplit("-", 1)[-1]
+        name = f"{len(names):02d} Báo cáo – {code}.xlsx"
+        values = sample_values(code, "H1", size=1 if code.isdigit() else 0)
+        set_mtime(fill_by_contract(template, root / "inbox" / name, values), datetime(2024, 6, 10))
+        names.append(name)
+    killer = names[len(names) // 2]
+    original = (root / "inbox" / killer).read_bytes()
+    monkeypatch.setenv("AGGREGATOR_FAULT_READ", killer)  # its worker dies, as on a parser crash
+    result = api.run(root, date(2024, 7, 1))
+    assert [Path(f.name).name for f in result.files] == names  # every file, in order
+    status = {Path(f.name).name: f.status for f in result.files}
+    assert status.pop(killer) == "rejected"
+    assert set(status.values()) == {"accepted"}
+    [outcome] = [f for f in result.files if Path(f.name).name == killer]
+    assert [e.code for e in outcome.errors] == ["file-crashed-reader"]
+    note = outcome.note.read_text(encoding="utf-8-sig")
+    assert "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này" in note
+    assert outcome.stored.parent == root / "rejected"
+    assert outcome.stored.read_bytes() == original
