@@ -8,6 +8,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -249,3 +250,81 @@ def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch)
     assert "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này" in note
     assert outcome.stored.parent == root / "rejected"
     assert outcome.stored.read_bytes() == original
+
+
+# --- 5. files only a second reader opens ----------------------------------------------------------
+
+needs_gnumeric = pytest.mark.skipif(shutil.which("ssconvert") is None,
+                                    reason="Gnumeric's ssconvert is not installed (apt: gnumeric)")
+
+
+def read_values(path: Path) -> dict[str, object]:
+    from aggregator.forms import FormRegistry
+    from aggregator.read import read_file
+    from aggregator.units import UnitRegistry
+    from aggregator.validate.validator import check_file
+
+    report = check_file(read_file(path, FormRegistry.default(), UnitRegistry.from_file()))
+    assert report.read.identified and not report.errors, [i.message for i in report.issues]
+    return report.values
+
+
+@needs_gnumeric
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx", ".xls"])
+def test_files_written_by_gnumeric_are_read_like_the_original(good, workspace, tmp_path, suffix):
+    out = tmp_path / f"gnumeric{suffix}"
+    subprocess.run(["ssconvert", str(good), str(out)], check=True, capture_output=True,
+                   timeout=300)
+    [outcome] = api.check_files(workspace, [out])
+    assert (outcome.errors, outcome.unit, outcome.form) == ([], "STP", "KTCV")
+    assert read_values(out) == read_values(good)
+
+
+@needs_gnumeric
+def test_gnumeric_ods_is_one_that_calamine_cannot_parse(good, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    out = tmp_path / "gnumeric.ods"
+    subprocess.run(["ssconvert", str(good), str(out)], check=True, capture_output=True,
+                   timeout=300)
+    with pytest.raises(Exception):  # so the test above really exercises the second reader
+        CalamineWorkbook.from_path(str(out)).get_sheet_by_name(DATA_SHEET).to_python()
+
+
+@needs_libreoffice
+def test_an_ods_of_only_mimetype_and_content_is_read(good, workspace, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    ods = libreoffice_convert(good, "ods", tmp_path / "lo")
+    bare = tmp_path / "toi-gian.ods"
+    with zipfile.ZipFile(ods) as zin, zipfile.ZipFile(bare, "w") as zout:
+        zout.writestr("mimetype", zin.read("mimetype"), compress_type=zipfile.ZIP_STORED)
+        zout.writestr("content.xml", zin.read("content.xml"), compress_type=zipfile.ZIP_DEFLATED)
+    with pytest.raises(Exception):  # calamine wants META-INF/manifest.xml
+        CalamineWorkbook.from_path(str(bare))
+    [outcome] = api.check_files(workspace, [bare])
+    assert (outcome.errors, outcome.unit) == ([], "STP")
+    assert read_values(bare) == read_values(good)
+
+
+def test_an_unreadable_file_is_explained_without_the_library_words(good, workspace, tmp_path):
+    def edit(name: str, data: bytes) -> bytes:
+        return b"<workbook><sheets><sheet name=" if name == "xl/workbook.xml" else data
+
+    broken = rezip(good, tmp_path / "hỏng.xlsx", edit)
+    [outcome] = api.check_files(workspace, [broken])
+    [error] = outcome.errors
+    assert error.code == "file-unreadable"
+    reason = re.fullmatch(r"Không mở được tệp \((.*)\)\. Hãy mở tệp.*", error.message)[1]
+    assert reason in {"gói nén của tệp bị hỏng", "nội dung bên trong tệp bị hỏng",
+                      "không nhận ra định dạng bảng tính", "tệp bị hỏng hoặc không phải bảng tính"}
+
+
+@needs_gnumeric
+def test_an_xls_filled_far_down_is_refused_after_parsing(good, workspace, tmp_path):
+    far = with_far_value(good, tmp_path / "xa.xlsx", "A20000")
+    xls = tmp_path / "xa.xls"  # .xls: the guard cannot look inside; the parsed size is checked
+    subprocess.run(["ssconvert", str(far), str(xls)], check=True, capture_output=True, timeout=300)
+    [outcome] = api.check_files(workspace, [xls])
+    [error] = outcome.errors
+    assert (error.code, error.sheet, error.cell) == ("file-range-too-large", DATA_SHEET, "A20000")

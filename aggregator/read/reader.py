@@ -23,6 +23,7 @@ from aggregator.read.layout import (
 from aggregator.read.workbook import (
     SPREADSHEET_SUFFIXES,
     RawWorkbook,
+    SheetTooLarge,
     WorkbookUnreadable,
     open_workbook,
 )
@@ -160,10 +161,14 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     if not isinstance(data, bytes):
         return ReadResult(path=path, issues=[data])
     try:
-        book = open_workbook(data, hidden=frozenset({META_SHEET}))
+        book = open_workbook(data, hidden=frozenset({META_SHEET}), max_rows=limits.max_rows,
+                             max_cols=limits.max_cols)
+    except SheetTooLarge as exc:
+        return ReadResult(path=path, issues=[make_issue(
+            "file-range-too-large", sheet=exc.sheet, cell=exc.cell,
+            rows=f"{limits.max_rows:,}".replace(",", "."), cols=limits.max_cols)])
     except WorkbookUnreadable as exc:
-        reason = str(exc)
-        if any(word in reason.lower() for word in ("password", "encrypt")):
+        if exc.encrypted:
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
-        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=reason)])
+        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
     return read_book(book, path, forms, units)
