@@ -328,3 +328,25 @@ def test_an_xls_filled_far_down_is_refused_after_parsing(good, workspace, tmp_pa
     [outcome] = api.check_files(workspace, [xls])
     [error] = outcome.errors
     assert (error.code, error.sheet, error.cell) == ("file-range-too-large", DATA_SHEET, "A20000")
+
+
+# --- 6. formulas nobody calculated ----------------------------------------------------------------
+
+
+def test_a_formula_without_a_computed_value_is_told_as_such(good, workspace, tmp_path):
+    wb = openpyxl.load_workbook(good)
+    ws = wb[DATA_SHEET]
+    rows = {c.value: c.row for c in ws["A"] if isinstance(c.value, str)}
+    total = ws.cell(rows["1"], 4)
+    total.value = f"=D{rows['1.1']}+D{rows['1.2']}"  # openpyxl stores no computed value
+    path = tmp_path / "cong-thuc.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:  # really a formula without a value in the file
+        xml = zf.read(DATA_PART).decode()
+        assert re.search(rf'<c r="{total.coordinate}"[^>]*><f>[^<]+</f><v\s*/?>(</v>)?</c>', xml)
+    [outcome] = api.check_files(workspace, [path])
+    [error] = [e for e in outcome.errors if e.cell == total.coordinate]
+    assert error.code == "value-formula-not-calculated"
+    assert "công thức" in error.message and "Excel" in error.message
+    assert "nhập 0" not in error.message
+    assert error.indicator == "1"

@@ -6,16 +6,14 @@ Everything here reads bytes with hard caps, so a hostile file costs bounded time
 from __future__ import annotations
 
 import io
-import posixpath
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from defusedxml import ElementTree
-
 from aggregator.read.extent import ods_far_cell, xlsx_far_cell
+from aggregator.read.package import worksheet_names
 from aggregator.read.workbook import a1
 from aggregator.validate.catalog import Issue, make_issue
 
@@ -25,7 +23,6 @@ ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 XML_PROLOG_BYTES = 4096  # the first step of inflating a part; most prologs end within it
 MAX_PROLOG_BYTES = 64 * 1024  # no spreadsheet program writes a longer prolog: refused as unsafe
 SCAN_CHUNK_BYTES = 256 * 1024  # inflated at a time while following a sheet's cells
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 @dataclass(frozen=True)
@@ -117,22 +114,6 @@ def _unsafe_prolog(data: bytes, zf: zipfile.ZipFile, member: zipfile.ZipInfo) ->
     return len(text) > MAX_PROLOG_BYTES  # a part without any element is only broken
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part → sheet name, from the workbook part and its relationships (both small)."""
-    try:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-        targets[rel.get("Id")] = part
-    return {targets[s.get(f"{_REL_NS}id")]: s.get("name", "")
-            for s in book.iter() if s.tag.endswith("}sheet") and s.get(f"{_REL_NS}id") in targets}
-
-
 def _range_issue(data: bytes, zf: zipfile.ZipFile, limits: Limits) -> Issue | None:
     """A sheet whose filled cells reach absurdly far (see extent.py), named with its far cell."""
     cap = limits.max_unzipped_bytes
@@ -148,7 +129,7 @@ def _range_issue(data: bytes, zf: zipfile.ZipFile, limits: Limits) -> Issue | No
             far = xlsx_far_cell(_inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
                                 limits.max_rows, limits.max_cols)
             if far:
-                names = _sheet_names(zf) if names is None else names
+                names = worksheet_names(zf) if names is None else names
                 return _far_issue(names.get(m.filename, m.filename), *far, limits)
     return None
 

@@ -11,9 +11,11 @@ from pathlib import Path
 from aggregator.forms import FormRegistry, FormSpec
 from aggregator.periods import Period, parse_period
 from aggregator.read.guard import Limits, inspect
+from aggregator.read.package import uncalculated
 from aggregator.read.layout import (
     Item,
     Located,
+    blank,
     find_labelled,
     find_tables,
     form_matrix_keys,
@@ -47,6 +49,8 @@ class ReadResult:
     cells: dict[str, Located] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # (sheet, cell) of indicator cells holding a formula that was never calculated: read as blank
+    uncalculated: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def identified(self) -> bool:
@@ -171,4 +175,8 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
         if exc.encrypted:
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
         return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
-    return read_book(book, path, forms, units)
+    result = read_book(book, path, forms, units)
+    blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}
+    if blanks and path.suffix.lower() in (".xlsx", ".xlsm"):
+        result.uncalculated = frozenset(uncalculated(data, blanks))
+    return result

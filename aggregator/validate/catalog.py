@@ -71,6 +71,9 @@ _TYPES = [
               "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này (tệp có thể bị hỏng hoặc có cấu "
               "trúc bất thường) nên tệp không được tiếp nhận. Hãy mở tệp bằng Excel, lưu lại dạng "
               ".xlsx rồi gửi lại."),
+    IssueType("value-formula-not-calculated", "error", "số liệu", "Công thức chưa được tính",
+              "Ô này chứa công thức nhưng chưa có giá trị tính sẵn (tệp được tạo bằng chương trình "
+              "không tự tính công thức). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại."),
     # identification
     IssueType("form-unknown", "error", "nhận diện", "Không nhận diện được biểu mẫu",
               "Không nhận diện được biểu mẫu. Hãy dùng đúng biểu mẫu do Sở Nội vụ phát hành."),
