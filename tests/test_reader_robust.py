@@ -105,10 +105,25 @@ def test_cell_positions_left_implicit_are_followed_across_chunk_cuts():
     xml = (b'<worksheet><sheetData><row r="3"><c r="B3"><v>1</v></c></row>'
            b'<row r="10000"><c><v>1</v></c><c t="s"><v>2</v></c></row>'
            b"<row><c/><c><v>3</v></c></row></sheetData></worksheet>")
-    chunks = [xml[i:i + 7] for i in range(0, len(xml), 7)]
+    def chunks():
+        return [xml[i:i + 7] for i in range(0, len(xml), 7)]
+
     assert xlsx_far_cell(chunks, max_rows=10_000, max_cols=256) == (10_000, 1)  # B10001
     assert xlsx_far_cell(chunks, max_rows=10_001, max_cols=2) is None
     assert xlsx_far_cell(chunks, max_rows=20_000, max_cols=1) == (2, 1)  # B3
+
+
+@pytest.mark.parametrize("cell", [
+    b'<c r="XFD5"><v>1</v></c>',
+    b'<x:c r="XFD5"><x:v>1</x:v></x:c>',  # a namespace prefix, as .NET libraries write
+    b'<c s="1" r="XFD5"><v>1</v></c>',  # the position not first
+    b'<c cm=">" r="XFD5"><v>1</v></c>',  # a '>' inside a quoted value before the position
+])
+def test_a_far_cell_is_found_however_it_is_spelled(cell):
+    from aggregator.read.extent import xlsx_far_cell
+
+    xml = b'<worksheet><sheetData><row r="5"><c r="A5"><v>1</v></c>' + cell + b"</row></sheetData>"
+    assert xlsx_far_cell(lambda: [xml[:40], xml[40:]], 10_000, 256) == (4, 16383)
 
 
 def far_ods(source_ods: Path, out: Path, rows: int, cols: int) -> Path:

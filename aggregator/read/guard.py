@@ -120,13 +120,13 @@ def _range_issue(data: bytes, zf: zipfile.ZipFile, limits: Limits) -> Issue | No
     names: dict[str, str] | None = None
     for m in zf.infolist():
         if m.filename == "content.xml":
-            found = ods_far_cell(_inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
+            found = ods_far_cell(lambda m=m: _inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
                                  limits.max_rows, limits.max_cols)
             if found:
                 sheet, row, col = found
                 return _far_issue(sheet, row, col, limits)
         elif m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
-            far = xlsx_far_cell(_inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
+            far = xlsx_far_cell(lambda m=m: _inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
                                 limits.max_rows, limits.max_cols)
             if far:
                 names = worksheet_names(zf) if names is None else names
