@@ -365,3 +365,66 @@ def test_a_formula_without_a_computed_value_is_told_as_such(good, workspace, tmp
     assert "công thức" in error.message and "Excel" in error.message
     assert "nhập 0" not in error.message
     assert error.indicator == "1"
+
+
+def _with_empty_indicator(good: Path, out: Path) -> tuple[Path, int]:
+    wb = openpyxl.load_workbook(good)
+    ws = wb[DATA_SHEET]
+    row = next(c.row for c in ws["A"] if c.value == "1.1")
+    ws.cell(row, 4).value = None  # an issue, so a feedback copy is wanted
+    wb.save(out)
+    return out, row
+
+
+def test_a_workbook_openpyxl_refuses_still_gets_its_feedback_copy(good, tmp_path):
+    root = tmp_path / "ws"
+    (root / "inbox").mkdir(parents=True)
+    filled, row = _with_empty_indicator(good, tmp_path / "trong.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:  # calamine reads on, openpyxl refuses the workbook
+        if name == DATA_PART:
+            return re.sub(rb'defaultRowHeight="[^"]*"', b'defaultRowHeight="cao"', data)
+        return data
+
+    path = rezip(filled, root / "inbox" / "chiều cao dòng.xlsx", edit)
+    set_mtime(path, datetime(2024, 6, 10))
+    [outcome] = api.run(root, date(2024, 7, 1)).files
+    assert outcome.status == "rejected"
+    copy = openpyxl.load_workbook(outcome.feedback)[DATA_SHEET]  # rebuilt from the values
+    assert "Chưa nhập số liệu" in copy.cell(row, 4).comment.text
+
+
+def test_a_broken_hidden_sheet_costs_the_copy_not_the_run(good, tmp_path):
+    root = tmp_path / "ws"
+    (root / "inbox").mkdir(parents=True)
+    filled, _ = _with_empty_indicator(good, tmp_path / "trong.xlsx")
+
+    def edit(name: str, data: bytes) -> bytes:  # the hidden dropdown list: the reader skips it
+        if name == "xl/worksheets/sheet5.xml":
+            return data.replace(b"</sheetData>",
+                                b'<row r="90"><c r="A90" t="n"><v>abc</v></c></row></sheetData>')
+        return data
+
+    path = rezip(filled, root / "inbox" / "danh mục hỏng.xlsx", edit)
+    other = root / "inbox" / "tốt.xlsx"
+    other.write_bytes(good.read_bytes())
+    for p in (path, other):
+        set_mtime(p, datetime(2024, 6, 10))
+    files = {Path(f.name).name: f for f in api.run(root, date(2024, 7, 1)).files}
+    assert files["tốt.xlsx"].status == "accepted"
+    broken = files["danh mục hỏng.xlsx"]
+    assert broken.status == "rejected" and broken.feedback is None
+    assert "Chưa nhập số liệu" in broken.note.read_text(encoding="utf-8-sig")
+
+
+def test_a_data_sheet_that_fails_to_parse_fails_the_file_aloud(good, workspace, tmp_path):
+    def edit(name: str, data: bytes) -> bytes:
+        if name == DATA_PART:
+            return data.replace(b"</sheetData>",
+                                b'<row r="90"><c r="A90" t="n"><v>abc</v></c></row></sheetData>')
+        return data
+
+    broken = rezip(good, tmp_path / "số hỏng.xlsx", edit)
+    [outcome] = api.check_files(workspace, [broken])
+    # not "no data table found" (the sheet was silently skipped): the file cannot be read
+    assert [e.code for e in outcome.errors] == ["file-unreadable"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook, SheetVisibleEnum
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from aggregator.read.fallback import read_fallback
 
@@ -98,12 +98,9 @@ def _calamine(source: Path | bytes, wanted, max_rows: int | None,
     sheets = []
     for meta in book.sheets_metadata:
         visible = meta.visible == SheetVisibleEnum.Visible
-        if not wanted(meta.name, visible):
-            continue  # e.g. the list behind a dropdown: nothing to read there
-        try:
-            sheet = book.get_sheet_by_name(meta.name)
-        except Exception:  # chart sheets and other non-grid sheets have no cells
-            continue
+        if not wanted(meta.name, visible) or meta.typ != SheetTypeEnum.WorkSheet:
+            continue  # the list behind a dropdown, a chart sheet: nothing to read there
+        sheet = book.get_sheet_by_name(meta.name)  # a sheet that fails fails the file, aloud
         if (max_rows is not None and sheet.height > max_rows
                 or max_cols is not None and sheet.width > max_cols):
             far = _far_cell(sheet, max_rows, max_cols)  # None: only empty (formatted) cells
