@@ -2,8 +2,8 @@
 
 `AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process the n-th time it reaches that checkpoint.
 `AGGREGATOR_FAULT_READ=<file name>` kills the worker process reading a file of that name, as a
-parser crashing on it (or the out-of-memory killer) would. With the variables unset — always, outside the tests — a checkpoint is
-a dictionary lookup.
+parser crashing on it (or the out-of-memory killer) would. With the variables unset — always,
+outside the tests — a checkpoint is a dictionary lookup.
 """
 
 from __future__ import annotations

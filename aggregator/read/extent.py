@@ -1,9 +1,10 @@
 """How far a sheet's filled cells reach, found by streaming over its XML before any parser sees it.
 
 A parser allocates a rectangle from A1 to the farthest filled cell: one value in XFD1048576 costs
-512 GiB. The declared `<dimension>` of an .xlsx is not used: a file can lie in it, and cells that only
-carry a format (which stretch the dimension in real files) cost a parser nothing. Only cells that hold
-something (not written as an empty element) count; positions left implicit (no `r=`) are followed.
+512 GiB. The declared `<dimension>` of an .xlsx is not used: a file can lie in it, and cells that
+only carry a format (which stretch the dimension in real files) cost a parser nothing. Only cells
+that hold something (not written as an empty element) count; positions left implicit (no `r=`)
+are followed.
 
 This runs on every sheet of every file, so the common case is made cheap: an .xlsx sheet whose cells
 all start with an explicit `r="…"` within the limits is passed by two C-speed regex scans; anything

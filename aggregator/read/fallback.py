@@ -75,8 +75,8 @@ def _ods(data: bytes, wanted: Callable[[str, bool], bool]) -> list[tuple[str, bo
     names = [name for name, shown in visible.items() if wanted(name, shown)]
     frames = pd.read_excel(io.BytesIO(data), engine="odf", sheet_name=names, header=None,
                            dtype=object) if names else {}
-    return [(name, visible[name], [[_blank(v) for v in row] for row in frames[name].values.tolist()])
-            for name in names]
+    return [(name, visible[name], [[_blank(v) for v in row] for row in frame.values.tolist()])
+            for name, frame in ((n, frames[n]) for n in names)]
 
 
 def _xlsx(data: bytes, wanted: Callable[[str, bool], bool]) -> list[tuple[str, bool, Grid]]:

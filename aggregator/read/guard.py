@@ -31,8 +31,8 @@ class Limits:
     max_unzipped_bytes: int = 300 * 1024 * 1024
     max_ratio: int = 200  # uncompressed / compressed, for packages big enough to matter
     ratio_floor: int = 20 * 1024 * 1024  # below this many unzipped bytes, any ratio is harmless
-    # The filled area of one sheet (the forms need under 100 rows, 20 columns; a long line list a few
-    # hundred rows): a parser allocates every cell from A1 to the farthest filled one.
+    # The filled area of one sheet (the forms need under 100 rows, 20 columns; a long line list a
+    # few hundred rows): a parser allocates every cell from A1 to the farthest filled one.
     max_rows: int = 10_000
     max_cols: int = 256
 

@@ -1,5 +1,5 @@
-"""Small lookups in an .xlsx/.xlsm package: which part holds which sheet, and formula cells that were
-never calculated (a file written by a program that does not calculate, such as openpyxl)."""
+"""Small lookups in an .xlsx/.xlsm package: which part holds which sheet, and formula cells that
+were never calculated (a file written by a program that does not calculate, such as openpyxl)."""
 
 from __future__ import annotations
 

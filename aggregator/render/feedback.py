@@ -1,7 +1,7 @@
 """The feedback copy for a unit: its own workbook with each offending cell highlighted and an Excel
 comment carrying the message, plus a first sheet listing every issue. The unit fixes that copy and
-sends it back. Formats openpyxl cannot edit (.xls, .xlsb, .ods), and workbooks it refuses to load, are
-rebuilt as .xlsx from their values.
+sends it back. Formats openpyxl cannot edit (.xls, .xlsb, .ods), and workbooks it refuses to load,
+are rebuilt as .xlsx from their values.
 """
 
 from __future__ import annotations
