@@ -428,3 +428,28 @@ def test_a_data_sheet_that_fails_to_parse_fails_the_file_aloud(good, workspace, 
     [outcome] = api.check_files(workspace, [broken])
     # not "no data table found" (the sheet was silently skipped): the file cannot be read
     assert [e.code for e in outcome.errors] == ["file-unreadable"]
+
+
+def test_a_far_value_in_a_sheet_stored_outside_the_usual_folder_is_refused(good, workspace,
+                                                                           tmp_path):
+    far = with_far_value(good, tmp_path / "xa.xlsx", "XFD1048576")
+    moved = "xl/khac/bieu.xml"
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b'Target="/xl/worksheets/sheet2.xml"', f'Target="/{moved}"'.encode())
+        if name == "[Content_Types].xml":
+            return data.replace(b'"/xl/worksheets/sheet2.xml"', f'"/{moved}"'.encode())
+        return data
+
+    relocated = tmp_path / "doi-cho.xlsx"
+    with zipfile.ZipFile(far) as zin, zipfile.ZipFile(relocated, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name = moved if info.filename == DATA_PART else info.filename
+            zout.writestr(name, edit(info.filename, zin.read(info.filename)))
+    with zipfile.ZipFile(relocated) as zf:
+        assert moved.encode() in zf.read("xl/_rels/workbook.xml.rels")
+    [found] = check_in_subprocess(workspace, relocated)
+    [error] = found["errors"]
+    assert (error["code"], error["sheet"], error["cell"]) == ("file-range-too-large", DATA_SHEET,
+                                                              "XFD1048576")

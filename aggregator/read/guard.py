@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aggregator.read.extent import ods_far_cell, xlsx_far_cell
-from aggregator.read.package import worksheet_names
+from aggregator.read.package import worksheet_names, worksheet_parts
 from aggregator.read.workbook import a1
 from aggregator.validate.catalog import Issue, make_issue
 
@@ -118,6 +118,7 @@ def _range_issue(data: bytes, zf: zipfile.ZipFile, limits: Limits) -> Issue | No
     """A sheet whose filled cells reach absurdly far (see extent.py), named with its far cell."""
     cap = limits.max_unzipped_bytes
     names: dict[str, str] | None = None
+    sheets = worksheet_parts(zf) if "xl/workbook.xml" in zf.NameToInfo else set()
     for m in zf.infolist():
         if m.filename == "content.xml":
             found = ods_far_cell(lambda m=m: _inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
@@ -125,7 +126,7 @@ def _range_issue(data: bytes, zf: zipfile.ZipFile, limits: Limits) -> Issue | No
             if found:
                 sheet, row, col = found
                 return _far_issue(sheet, row, col, limits)
-        elif m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+        elif m.filename in sheets:
             far = xlsx_far_cell(lambda m=m: _inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
                                 limits.max_rows, limits.max_cols)
             if far:

@@ -17,6 +17,30 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 
 
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+_WORKSHEET_TYPE = re.compile(rb'\bType="[^"]*/worksheet"')
+_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+
+
+def _part(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
+def worksheet_parts(zf: zipfile.ZipFile) -> set[str]:
+    """Every worksheet part: those in xl/worksheets/ and any the workbook's relationships place
+    elsewhere (a reader follows them there). Scanned, not parsed: this runs for every file."""
+    parts = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return parts
+    for tag in _RELATIONSHIP.finditer(rels):
+        target = _TARGET.search(tag[1])
+        if target and _WORKSHEET_TYPE.search(tag[1]):
+            parts.add(_part(target[1].decode("utf-8", "replace")))
+    return parts
+
+
 def worksheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part → sheet name, from the workbook part and its relationships (both small)."""
     try:
@@ -24,11 +48,7 @@ def worksheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return {}
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-        targets[rel.get("Id")] = part
+    targets = {rel.get("Id"): _part(rel.get("Target", "")) for rel in rels}
     return {targets[s.get(f"{_REL_NS}id")]: s.get("name", "")
             for s in book.iter() if s.tag.endswith("}sheet") and s.get(f"{_REL_NS}id") in targets}
 
