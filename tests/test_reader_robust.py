@@ -453,3 +453,28 @@ def test_a_far_value_in_a_sheet_stored_outside_the_usual_folder_is_refused(good,
     [error] = found["errors"]
     assert (error["code"], error["sheet"], error["cell"]) == ("file-range-too-large", DATA_SHEET,
                                                               "XFD1048576")
+
+
+def test_an_entity_in_a_worksheet_stored_under_another_suffix_is_refused(good, workspace,
+                                                                          tmp_path):
+    moved = "xl/khac/bieu.dat"
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n')
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b'Target="/xl/worksheets/sheet2.xml"', f'Target="/{moved}"'.encode())
+        if name == "[Content_Types].xml":
+            return data.replace(b'"/xl/worksheets/sheet2.xml"', f'"/{moved}"'.encode())
+        if name == DATA_PART:
+            return bomb + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", data)
+        return data
+
+    relocated = tmp_path / "doi-duoi.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(relocated, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name = moved if info.filename == DATA_PART else info.filename
+            zout.writestr(name, edit(info.filename, zin.read(info.filename)))
+    [outcome] = api.check_files(workspace, [relocated])
+    assert [e.code for e in outcome.errors] == ["file-unsafe-xml"]
+    assert moved in outcome.errors[0].message

@@ -114,11 +114,11 @@ def _unsafe_prolog(data: bytes, zf: zipfile.ZipFile, member: zipfile.ZipInfo) ->
     return len(text) > MAX_PROLOG_BYTES  # a part without any element is only broken
 
 
-def _range_issue(data: bytes, zf: zipfile.ZipFile, limits: Limits) -> Issue | None:
+def _range_issue(data: bytes, zf: zipfile.ZipFile, sheets: set[str],
+                 limits: Limits) -> Issue | None:
     """A sheet whose filled cells reach absurdly far (see extent.py), named with its far cell."""
     cap = limits.max_unzipped_bytes
     names: dict[str, str] | None = None
-    sheets = worksheet_parts(zf) if "xl/workbook.xml" in zf.NameToInfo else set()
     for m in zf.infolist():
         if m.filename == "content.xml":
             found = ods_far_cell(lambda m=m: _inflate(data, zf, m, SCAN_CHUNK_BYTES, cap),
@@ -157,11 +157,12 @@ def _zip_issue(data: bytes, limits: Limits) -> Issue | None:
             # Entity tricks live in an XML part's prolog: look at the prolog of each part only.
             # (Inflating is bounded by the declared sizes checked above: zipfile and calamine
             # stop at them and fail on a part that claims less than it holds.)
-            for m in members:
-                if m.filename.endswith((".xml", ".rels")) and m.file_size:
+            sheets = worksheet_parts(zf) if "xl/workbook.xml" in zf.NameToInfo else set()
+            for m in members:  # worksheets too where the relationships give them another suffix
+                if m.file_size and (m.filename.endswith((".xml", ".rels")) or m.filename in sheets):
                     if _unsafe_prolog(data, zf, m):
                         return make_issue("file-unsafe-xml", part=m.filename)
-            return _range_issue(data, zf, limits)
+            return _range_issue(data, zf, sheets, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         return make_issue("file-unreadable", reason="gói nén của tệp bị hỏng")
     except NotImplementedError:  # a compression method no spreadsheet program writes
