@@ -1,7 +1,7 @@
 """Named checkpoints where the fault-injection tests can kill a run (SIGKILL, as a power cut would).
 
 `AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process the n-th time it reaches that checkpoint.
-`AGGREGATOR_FAULT_READ=<file name>` kills the worker process reading a file of that name, as a
+`AGGREGATOR_FAULT_READ=<file name>[|<file name>…]` kills the worker process reading such a file, as a
 parser crashing on it (or the out-of-memory killer) would. With the variables unset — always,
 outside the tests — a checkpoint is a dictionary lookup.
 """
@@ -27,5 +27,5 @@ def checkpoint(name: str) -> None:
 
 def reading(name: str) -> None:
     """A worker is about to read the file `name` (read at call time: workers inherit it)."""
-    if name == os.environ.get("AGGREGATOR_FAULT_READ"):
+    if name in os.environ.get("AGGREGATOR_FAULT_READ", "").split("|"):
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))

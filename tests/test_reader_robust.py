@@ -237,7 +237,8 @@ def test_an_issue_on_a_merged_cell_is_noted_on_the_merged_range(good, tmp_path):
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: files are read in-process")
-def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("which", [[14], [0, 1, -1]])  # the middle one; the first two and the last
+def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch, which):
     from aggregator.workers import MIN_PARALLEL
 
     root = tmp_path / "ws"
@@ -251,20 +252,21 @@ def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch)
         values = sample_values(code, "H1", size=1 if code.isdigit() else 0)
         set_mtime(fill_by_contract(template, root / "inbox" / name, values), datetime(2024, 6, 10))
         names.append(name)
-    killer = names[len(names) // 2]
-    original = (root / "inbox" / killer).read_bytes()
-    monkeypatch.setenv("AGGREGATOR_FAULT_READ", killer)  # its worker dies, as on a parser crash
+    killers = [names[i] for i in which]
+    originals = {k: (root / "inbox" / k).read_bytes() for k in killers}
+    # their workers die, as on a parser crash
+    monkeypatch.setenv("AGGREGATOR_FAULT_READ", "|".join(killers))
     result = api.run(root, date(2024, 7, 1))
     assert [Path(f.name).name for f in result.files] == names  # every file, in order
     status = {Path(f.name).name: f.status for f in result.files}
-    assert status.pop(killer) == "rejected"
+    assert [status.pop(k) for k in killers] == ["rejected"] * len(killers)
     assert set(status.values()) == {"accepted"}
-    [outcome] = [f for f in result.files if Path(f.name).name == killer]
-    assert [e.code for e in outcome.errors] == ["file-crashed-reader"]
-    note = outcome.note.read_text(encoding="utf-8-sig")
-    assert "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này" in note
-    assert outcome.stored.parent == root / "rejected"
-    assert outcome.stored.read_bytes() == original
+    for outcome in (f for f in result.files if Path(f.name).name in killers):
+        assert [e.code for e in outcome.errors] == ["file-crashed-reader"]
+        note = outcome.note.read_text(encoding="utf-8-sig")
+        assert "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này" in note
+        assert outcome.stored.parent == root / "rejected"
+        assert outcome.stored.read_bytes() == originals[Path(outcome.name).name]
 
 
 # --- 5. files only a second reader opens ----------------------------------------------------------
