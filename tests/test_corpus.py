@@ -269,9 +269,10 @@ def test_judgment_warnings_against_the_ledger(tmp_path: Path):
 def test_corpus_covers_every_file_issue_code():
     file_codes = {c for c in CATALOG if not c.startswith("round-")}
     from tests.test_hostile import EXPECTED as HOSTILE
+    from tests.test_reader_robust import COVERED as READER_ROBUST
 
     covered = {c.code for c in CASES} | {"file-unreadable", "file-format-unsupported", "form-unknown",
                                          "form-version-incompatible", "value-below-h1",
-                                         "value-outlier"} | set(HOSTILE.values())
+                                         "value-outlier"} | set(HOSTILE.values()) | READER_ROBUST
     assert file_codes - covered == set()
     assert len(CASES) + 7 >= 30
