@@ -157,7 +157,7 @@ def _zip_issue(data: bytes, limits: Limits) -> Issue | None:
             # Entity tricks live in an XML part's prolog: look at the prolog of each part only.
             # (Inflating is bounded by the declared sizes checked above: zipfile and calamine
             # stop at them and fail on a part that claims less than it holds.)
-            sheets = worksheet_parts(zf) if "xl/workbook.xml" in zf.NameToInfo else set()
+            sheets = worksheet_parts(zf)
             for m in members:  # worksheets too where the relationships give them another suffix
                 if m.file_size and (m.filename.endswith((".xml", ".rels")) or m.filename in sheets):
                     if _unsafe_prolog(data, zf, m):
