@@ -3,8 +3,10 @@
 `AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process (SIGKILL, as a power cut would) the n-th time
 it reaches that checkpoint. In the same process, `on(checkpoint, action)` runs `action(subject)` at
 that checkpoint — `subject` is the inbox path of the file being handled, when there is one — so a
-test can rewrite or break one file at an exact moment of the run, without sleeps. With neither
-set — always, outside the tests — a checkpoint is two dictionary lookups.
+test can rewrite or break one file at an exact moment of the run, without sleeps.
+`AGGREGATOR_FAULT_READ=<file name>[|<file name>…]` kills the worker process reading such a file, as a
+parser crashing on it (or the out-of-memory killer) would. With none set — always, outside the
+tests — a checkpoint is two dictionary lookups.
 """
 
 from __future__ import annotations
@@ -40,3 +42,9 @@ def on(name: str, action: Callable[[Path | None], None]) -> Iterator[None]:
         yield
     finally:
         _actions[name].remove(action)
+
+
+def reading(name: str) -> None:
+    """A worker is about to read the file `name` (read at call time: workers inherit it)."""
+    if name in os.environ.get("AGGREGATOR_FAULT_READ", "").split("|"):
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))

@@ -1,7 +1,9 @@
 """A pool of worker processes for the parts of a run that are per file or per chart: reading files,
 writing feedback copies, drawing charts. Workers load the form and unit registries once, at start.
 
-Small batches stay in the calling process: starting workers costs more than it saves.
+Small batches stay in the calling process: starting workers costs more than it saves. A worker that
+dies while reading (a parser crashing on a file, an out-of-memory kill) costs only the file it was
+reading: the pool is started again and the run goes on.
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
+from aggregator import faults
 from aggregator.forms import FormRegistry
 from aggregator.read import ReadResult, read_file
 from aggregator.read.guard import Limits
 from aggregator.units import UnitRegistry
+from aggregator.validate.catalog import make_issue
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import check_file
 
@@ -40,6 +45,7 @@ def _read(path: str) -> tuple:
     """Read and check one file in a worker; return plain data (codes instead of specs) that
     pickles cheaply."""
     forms, units, limits = _STATE
+    faults.reading(Path(path).name)
     report = check_file(read_file(Path(path), forms, units, limits))
     r = report.read
     return (r.form.code if r.form else None, r.form_version, r.unit.code if r.unit else None,
@@ -60,6 +66,11 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
             self._pool.shutdown()
+
+    def _discard_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
         global _STATE
@@ -93,10 +104,34 @@ class Workers:
             yield from (check_file(read_file(p, self.forms, self.units, self.limits))
                         for p in paths)
             return
-        chunk = max(1, min(64, len(paths) // (self.processes * 8)))
-        results = self._executor().map(_read, [str(p) for p in paths], chunksize=chunk)
-        for path, (form, version, unit, period, cells, items, values, rows, issues) in zip(
-                paths, results):
-            read = ReadResult(path, self.forms.get(form) if form else None, version,
-                              self.units.get(unit) if unit else None, period, cells, items)
-            yield FileReport(read, values, rows, issues)
+        done = 0
+        while done < len(paths):
+            chunk = max(1, min(64, (len(paths) - done) // (self.processes * 8)))
+            try:
+                results = self._executor().map(_read, [str(p) for p in paths[done:]],
+                                               chunksize=chunk)
+                for data in results:
+                    yield self._report(paths[done], data)
+                    done += 1
+            except BrokenProcessPool:
+                # A worker died. The file that killed it is among the chunks that were running or
+                # queued for the workers (at most 2 × processes + 1 of them, from the first one not
+                # yet yielded): read those one at a time to find it, then go on in chunks.
+                self._discard_pool()
+                for path in paths[done:done + (2 * self.processes + 2) * chunk]:
+                    yield self._read_alone(path)
+                    done += 1
+
+    def _read_alone(self, path: Path) -> FileReport:
+        """One file alone in the pool, so that a crash tells which file caused it."""
+        try:
+            return self._report(path, self._executor().submit(_read, str(path)).result())
+        except BrokenProcessPool:
+            self._discard_pool()
+            return check_file(ReadResult(path, issues=[make_issue("file-crashed-reader")]))
+
+    def _report(self, path: Path, data: tuple) -> FileReport:
+        form, version, unit, period, cells, items, values, rows, issues = data
+        read = ReadResult(path, self.forms.get(form) if form else None, version,
+                          self.units.get(unit) if unit else None, period, cells, items)
+        return FileReport(read, values, rows, issues)

@@ -277,6 +277,7 @@ def test_judgment_warnings_against_the_ledger(tmp_path: Path):
 def test_corpus_covers_every_file_issue_code():
     file_codes = {c for c in CATALOG if not c.startswith("round-")}
     from tests.test_hostile import EXPECTED as HOSTILE
+    from tests.test_reader_robust import COVERED as READER_ROBUST
     from tests.test_unit_identity import VALIDITY_CODES
 
     covered = {c.code for c in CASES} | {"file-unreadable", "file-format-unsupported", "form-unknown",
@@ -285,6 +286,6 @@ def test_corpus_covers_every_file_issue_code():
         | VALIDITY_CODES  # need a unit list with ended units: tests/test_unit_identity.py
     from tests.test_intake_robust import COVERED as INTAKE
 
-    covered |= INTAKE
+    covered |= INTAKE | READER_ROBUST
     assert file_codes - covered == set()
     assert len(CASES) + 7 >= 30

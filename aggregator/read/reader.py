@@ -11,9 +11,11 @@ from pathlib import Path
 from aggregator.forms import FormRegistry, FormSpec
 from aggregator.periods import Period, parse_period
 from aggregator.read.guard import Limits, inspect
+from aggregator.read.package import uncalculated
 from aggregator.read.layout import (
     Item,
     Located,
+    blank,
     find_labelled,
     find_tables,
     form_matrix_keys,
@@ -23,6 +25,7 @@ from aggregator.read.layout import (
 from aggregator.read.workbook import (
     SPREADSHEET_SUFFIXES,
     RawWorkbook,
+    SheetTooLarge,
     WorkbookUnreadable,
     open_workbook,
 )
@@ -46,6 +49,8 @@ class ReadResult:
     cells: dict[str, Located] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # (sheet, cell) of indicator cells holding a formula that was never calculated: read as blank
+    uncalculated: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def identified(self) -> bool:
@@ -198,10 +203,18 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     if not isinstance(data, bytes):
         return ReadResult(path=path, issues=[data])
     try:
-        book = open_workbook(data, hidden=frozenset({META_SHEET}))
+        book = open_workbook(data, hidden=frozenset({META_SHEET}), max_rows=limits.max_rows,
+                             max_cols=limits.max_cols)
+    except SheetTooLarge as exc:
+        return ReadResult(path=path, issues=[make_issue(
+            "file-range-too-large", sheet=exc.sheet, cell=exc.cell,
+            rows=f"{limits.max_rows:,}".replace(",", "."), cols=limits.max_cols)])
     except WorkbookUnreadable as exc:
-        reason = str(exc)
-        if any(word in reason.lower() for word in ("password", "encrypt")):
+        if exc.encrypted:
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
-        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=reason)])
-    return read_book(book, path, forms, units)
+        return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
+    result = read_book(book, path, forms, units)
+    blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}
+    if blanks and path.suffix.lower() in (".xlsx", ".xlsm"):
+        result.uncalculated = frozenset(uncalculated(data, blanks))
+    return result

@@ -1,6 +1,7 @@
 """The feedback copy for a unit: its own workbook with each offending cell highlighted and an Excel
 comment carrying the message, plus a first sheet listing every issue. The unit fixes that copy and
-sends it back. Formats openpyxl cannot edit (.xls, .xlsb, .ods) are rebuilt as .xlsx from their values.
+sends it back. Formats openpyxl cannot edit (.xls, .xlsb, .ods), and workbooks it refuses to load,
+are rebuilt as .xlsx from their values.
 """
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from aggregator.read.workbook import open_workbook
+from aggregator.read.workbook import WorkbookUnreadable, open_workbook
 from aggregator.validate.catalog import Issue
 from aggregator.xlsx_safe import load_workbook
 
@@ -38,19 +40,43 @@ def _rebuilt(original: Path) -> Workbook:
     return wb
 
 
-def write_feedback(original: Path, issues: list[Issue], out: Path, intro: list[str]) -> Path:
-    """Write the annotated copy to `out` (its suffix is adjusted to what is written)."""
+def _anchor(ws, address: str) -> Cell:
+    """The cell that carries `address`'s colour and comment: the top-left cell of the merged range
+    holding it (the other cells of a merged range cannot take a comment)."""
+    cell = ws[address]
+    for merged in ws.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return ws.cell(merged.min_row, merged.min_col)
+    return cell
+
+
+def _workbook(original: Path, out: Path) -> tuple[Workbook, Path] | None:
+    """The unit's workbook to annotate and where it goes: itself when openpyxl can edit it, else
+    rebuilt from its values; None when neither reader can open all of it."""
     suffix = original.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        wb = load_workbook(original, keep_vba=suffix == ".xlsm")
-        out = out.with_suffix(suffix)
-    else:
-        wb = _rebuilt(original)
-        out = out.with_suffix(".xlsx")
+        try:
+            return load_workbook(original, keep_vba=suffix == ".xlsm"), out.with_suffix(suffix)
+        except Exception:  # openpyxl is stricter than the reader (e.g. a row height "cao")
+            pass
+    try:
+        return _rebuilt(original), out.with_suffix(".xlsx")
+    except WorkbookUnreadable:  # e.g. a hidden sheet the reader skipped is broken
+        return None
+
+
+def write_feedback(original: Path, issues: list[Issue], out: Path,
+                   intro: list[str]) -> Path | None:
+    """Write the annotated copy to `out` (its suffix is adjusted to what is written); None when
+    the workbook cannot be rebuilt (the unit still gets the explanation next to the file)."""
+    opened = _workbook(original, out)
+    if opened is None:
+        return None
+    wb, out = opened
     for issue in issues:
         if not (issue.sheet and issue.cell and issue.sheet in wb.sheetnames):
             continue
-        cell = wb[issue.sheet][issue.cell]
+        cell = _anchor(wb[issue.sheet], issue.cell)
         cell.fill = ERROR_FILL if issue.severity == "error" else WARNING_FILL
         note = f"[{'Lỗi' if issue.severity == 'error' else 'Cảnh báo'}] {issue.message}"
         if cell.comment is not None:

@@ -62,6 +62,18 @@ _TYPES = [
     IssueType("file-unsafe-xml", "error", "tệp", "Tệp chứa cấu trúc không an toàn",
               "Phần “{part}” của tệp chứa khai báo XML không an toàn nên không được mở. Hãy lưu lại "
               "biểu từ biểu mẫu gốc bằng Excel."),
+    # --- wt-reader ---
+    IssueType("file-range-too-large", "error", "tệp", "Dữ liệu nằm quá xa vùng biểu",
+              "Ô này có dữ liệu nhưng nằm quá xa vùng biểu báo cáo (một sheet chỉ được dùng tới "
+              "{rows} dòng và {cols} cột) nên tệp không được mở. Hãy xóa nội dung ô này (và các ô "
+              "thừa khác ở xa) rồi lưu và gửi lại."),
+    IssueType("file-crashed-reader", "error", "tệp", "Chương trình đọc tệp bị dừng",
+              "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này (tệp có thể bị hỏng hoặc có cấu "
+              "trúc bất thường) nên tệp không được tiếp nhận. Hãy mở tệp bằng Excel, lưu lại dạng "
+              ".xlsx rồi gửi lại."),
+    IssueType("value-formula-not-calculated", "error", "số liệu", "Công thức chưa được tính",
+              "Ô này chứa công thức nhưng chưa có giá trị tính sẵn (tệp được tạo bằng chương trình "
+              "không tự tính công thức). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại."),
     # identification
     IssueType("form-unknown", "error", "nhận diện", "Không nhận diện được biểu mẫu",
               "Không nhận diện được biểu mẫu. Hãy dùng đúng biểu mẫu do Sở Nội vụ phát hành."),

@@ -45,6 +45,14 @@ def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -
     return []
 
 
+def _uncalculated(issue: Issue, cells: frozenset[tuple[str, str]]) -> Issue:
+    """A blank that is a formula nobody calculated is told as such, not as a value to enter."""
+    if issue.code in ("value-missing", "value-required") and (issue.sheet, issue.cell) in cells:
+        return make_issue("value-formula-not-calculated", sheet=issue.sheet, cell=issue.cell,
+                          indicator=issue.indicator, indicator_label=issue.indicator_label)
+    return issue
+
+
 def check_file(read: ReadResult) -> FileReport:
     """What one file says on its own: every cell and line-list row checked (no batch needed, so
     this runs in the worker processes next to the reading)."""
@@ -53,7 +61,7 @@ def check_file(read: ReadResult) -> FileReport:
         return report
     if read.cells:
         report.values, cell_issues = check_cells(read.form, read.cells)
-        report.issues.extend(cell_issues)
+        report.issues.extend(_uncalculated(i, read.uncalculated) for i in cell_issues)
     if read.form.line_list and read.items is not None:
         report.items, tallies, item_issues = check_items(read.form, read.items, read.period)
         report.values |= tallies

@@ -1,0 +1,73 @@
+"""Small lookups in an .xlsx/.xlsm package: which part holds which sheet, and formula cells that
+were never calculated (a file written by a program that does not calculate, such as openpyxl)."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+
+from defusedxml import ElementTree
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)',
+                   re.DOTALL)
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
+
+
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+_WORKSHEET_TYPE = re.compile(rb'\bType="[^"]*/worksheet"')
+_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+
+
+def _part(target: str) -> str:
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
+def worksheet_parts(zf: zipfile.ZipFile) -> set[str]:
+    """Every worksheet part: those in xl/worksheets/ and any the workbook's relationships place
+    elsewhere (a reader follows them there). Scanned, not parsed: this runs for every file."""
+    parts = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return parts
+    for tag in _RELATIONSHIP.finditer(rels):
+        target = _TARGET.search(tag[1])
+        if target and _WORKSHEET_TYPE.search(tag[1]):
+            parts.add(_part(target[1].decode("utf-8", "replace")))
+    return parts
+
+
+def worksheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → sheet name, from the workbook part and its relationships (both small)."""
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): _part(rel.get("Target", "")) for rel in rels}
+    return {targets[s.get(f"{_REL_NS}id")]: s.get("name", "")
+            for s in book.iter() if s.tag.endswith("}sheet") and s.get(f"{_REL_NS}id") in targets}
+
+
+def uncalculated(data: bytes, cells: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of `cells` (sheet, 'D7') that hold a formula without a computed value. Only called
+    for cells read as blank, which are few; `data` has passed the guard."""
+    found: set[tuple[str, str]] = set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts = {name: part for part, name in worksheet_names(zf).items()}
+            for sheet in {s for s, _ in cells}:
+                if sheet not in parts:
+                    continue
+                wanted = {cell.encode() for s, cell in cells if s == sheet}
+                for match in _CELL.finditer(zf.read(parts[sheet])):
+                    body = match[2] or b""
+                    if match[1] in wanted and _FORMULA.search(body) and not _VALUE.search(body):
+                        found.add((sheet, match[1].decode()))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return found
+    return found
