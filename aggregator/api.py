@@ -49,6 +49,7 @@ from aggregator.workspace import Workspace
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
 RENDER_STATE = ".trang-thai-bao-cao.json"
+READING_MARKER = ".dang-doc-tep.txt"  # a small batch being read in the run's own process
 STATE_NOT_SAVED = ("Không ghi được {name} trong outbox (tệp đang mở hoặc không được phép ghi): lần chạy "
                    "sau sẽ lập lại mọi báo cáo và không nhận ra được báo cáo nào đã được sửa tay.")
 
@@ -267,7 +268,8 @@ def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | 
     timings: dict[str, float] = {}
     notices: list[str] = []
     try:
-        with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
+        with Ledger(ws.ledger) as ledger, ctx.workers(crash_marker=ws.root / READING_MARKER) \
+                as workers:
             run_id = ledger.start_run(as_of.isoformat())
             taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
             files = taken.files

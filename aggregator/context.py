@@ -24,9 +24,10 @@ class Context:
     def units_file(self) -> Path:
         return self.config.units_file or DEFAULT_UNITS_FILE
 
-    def workers(self, processes: int | None = None) -> Workers:
+    def workers(self, processes: int | None = None, crash_marker: Path | None = None) -> Workers:
         return Workers([shipped_templates_dir() / "forms", self.workspace.forms_dir],
-                       self.units_file, self.forms, self.units, self.config.limits, processes)
+                       self.units_file, self.forms, self.units, self.config.limits, processes,
+                       crash_marker)
 
 
 def open_context(root: Path) -> Context:

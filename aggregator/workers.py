@@ -54,8 +54,13 @@ def _read(path: str) -> tuple:
 
 class Workers:
     def __init__(self, forms_dirs: list[Path], units_file: Path, forms: FormRegistry,
-                 units: UnitRegistry, limits: Limits, processes: int | None = None):
+                 units: UnitRegistry, limits: Limits, processes: int | None = None,
+                 crash_marker: Path | None = None):
         self.forms, self.units, self.limits = forms, units, limits
+        # Small batches are read in this process; the marker says one is being read, so that a
+        # crash there (a parser aborting on one file) makes the next run read that batch one file
+        # per worker, where a crash costs only the file that caused it.
+        self.crash_marker = crash_marker
         self._args = ([str(d) for d in forms_dirs], str(units_file), limits)
         self.processes = processes if processes is not None else min(os.cpu_count() or 1, 8)
         self._pool: ProcessPoolExecutor | None = None
@@ -101,8 +106,7 @@ class Workers:
     def read_iter(self, paths: list[Path]) -> Iterator[FileReport]:
         """Like `read`, yielding in order as results arrive, so the caller can work meanwhile."""
         if self.processes <= 1 or len(paths) < MIN_PARALLEL:
-            yield from (check_file(read_file(p, self.forms, self.units, self.limits))
-                        for p in paths)
+            yield from self._read_here(paths)
             return
         done = 0
         while done < len(paths):
@@ -121,6 +125,23 @@ class Workers:
                 for path in paths[done:done + (2 * self.processes + 2) * chunk]:
                     yield self._read_alone(path)
                     done += 1
+
+    def _read_here(self, paths: list[Path]) -> Iterator[FileReport]:
+        """A small batch in this process — or one file per worker after this process died while
+        reading the previous batch (its marker is still there)."""
+        marker = self.crash_marker
+        if marker is not None and marker.exists():
+            for path in paths:
+                yield self._read_alone(path)
+            marker.unlink(missing_ok=True)
+            return
+        if marker is not None and paths:
+            marker.write_text("\n".join(str(p) for p in paths), encoding="utf-8")
+        for path in paths:
+            faults.reading(path.name)
+            yield check_file(read_file(path, self.forms, self.units, self.limits))
+        if marker is not None:
+            marker.unlink(missing_ok=True)
 
     def _read_alone(self, path: Path) -> FileReport:
         """One file alone in the pool, so that a crash tells which file caused it."""

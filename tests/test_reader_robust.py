@@ -482,3 +482,33 @@ def test_an_entity_in_a_worksheet_stored_under_another_suffix_is_refused(good, w
     [outcome] = api.check_files(workspace, [relocated])
     assert [e.code for e in outcome.errors] == ["file-unsafe-xml"]
     assert moved in outcome.errors[0].message
+
+
+def test_a_small_batch_that_kills_the_run_is_read_one_file_per_worker_next_time(tmp_path):
+    """Below MIN_PARALLEL files are read in the run's own process: a parser crash there kills the
+    run, and the next run must not die on the same file again and again."""
+    from aggregator.api import READING_MARKER
+
+    root = tmp_path / "ws"
+    templates = [t for t in api.make_templates(root, form="KTCV", period="2024-H1")
+                 if "theo-don-vi" in t.parts][:3]
+    names = []
+    for template in templates:
+        code = template.stem.rsplit("-", 1)[-1]
+        name = f"{len(names):02d} Báo cáo – {code}.xlsx"
+        values = sample_values(code, "H1", size=1 if code.isdigit() else 0)
+        set_mtime(fill_by_contract(template, root / "inbox" / name, values), datetime(2024, 6, 10))
+        names.append(name)
+    env = {**os.environ, "AGGREGATOR_FAULT_READ": names[1]}
+    command = [sys.executable, "-m", "aggregator", "run", "--workspace", str(root),
+               "--as-of", "2024-07-01", "--json"]
+    first = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert first.returncode != 0  # the run's own process died on the file, as calamine aborting
+    assert (root / READING_MARKER).exists()
+    assert sorted(p.name for p in (root / "inbox").iterdir()) == names  # nothing lost
+    second = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert second.returncode == 0, second.stderr
+    files = {Path(f["name"]).name: f for f in json.loads(second.stdout)["files"]}
+    assert [files[n]["status"] for n in names] == ["accepted", "rejected", "accepted"]
+    assert [e["code"] for e in files[names[1]]["errors"]] == ["file-crashed-reader"]
+    assert not (root / READING_MARKER).exists()
