@@ -84,3 +84,18 @@ def sqlite_error_message(exc: sqlite3.Error) -> str:
         return _BY_ERRNO[code].format(path=LEDGER)
     return (f"Lỗi khi ghi hoặc đọc {LEDGER} (mã lỗi {name or 'không rõ'}). Hãy kiểm tra ổ đĩa "
             "và quyền ghi của thư mục làm việc rồi chạy lại.")
+
+
+def user_message(exc: BaseException) -> tuple[str, bool]:
+    """One Vietnamese line for any failure of a verb, and whether it is one we foresaw (our own
+    errors carry Vietnamese messages; an OSError or SQLite error is mapped above). Anything else
+    is a bug: the line says so, and the caller keeps the technical detail for support."""
+    if isinstance(exc, OSError):
+        return os_error_message(exc), True
+    if isinstance(exc, sqlite3.Error):
+        return sqlite_error_message(exc), True
+    if type(exc).__module__.startswith("aggregator.") and str(exc):
+        return str(exc), True
+    return (f"Chương trình gặp lỗi ngoài dự kiến ({type(exc).__name__}). Các tệp trong inbox vẫn "
+            "còn nguyên; hãy chạy lại, nếu vẫn lỗi thì gửi tệp nhật ký nhat-ky-tong-hop.txt cho "
+            "người hỗ trợ kỹ thuật."), False

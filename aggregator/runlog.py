@@ -4,9 +4,11 @@ scheduled run that nobody watched can be read afterwards (Vietnamese, plain text
 
 from __future__ import annotations
 
+import traceback
 from datetime import date, datetime
 from pathlib import Path
 
+from aggregator.os_errors import user_message
 from aggregator.render.vn import vn_number, vn_short_date
 from aggregator.results import RunResult
 
@@ -87,5 +89,12 @@ def append(path: Path, lines: list[str]) -> None:
 
 
 def failure_lines(started: datetime, error: BaseException) -> list[str]:
-    return [f"=== {started:%d/%m/%Y %H:%M:%S} · LỖI, chưa tổng hợp được", str(error) or
-            type(error).__name__]
+    """The failed run in Vietnamese; for a failure nobody foresaw, the technical detail follows
+    (for support: the clerk is told to send this file)."""
+    message, foreseen = user_message(error)
+    lines = [f"=== {started:%d/%m/%Y %H:%M:%S} · LỖI, chưa tổng hợp được", message]
+    if not foreseen:
+        lines.append("Chi tiết kỹ thuật (cho người hỗ trợ):")
+        lines += ["    " + line for line in "".join(
+            traceback.format_exception(error)).rstrip().splitlines()]
+    return lines
