@@ -127,12 +127,7 @@ def _in_force_name(ledger: Ledger, report: FileReport) -> str | None:
     read = report.read
     if not read.identified:
         return None
-    row = ledger.conn.execute(
-        "SELECT original_name FROM submissions WHERE status = 'accepted' AND superseded_by IS NULL"
-        " AND form = ? AND period = ? AND unit = ?",
-        (read.form.code, read.period.code, read.unit.code),
-    ).fetchone()
-    return row[0] if row else None
+    return ledger.in_force_name(read.form.code, read.period.code, read.unit.code)
 
 
 def _position(cell) -> tuple[str | None, str | None]:

@@ -167,6 +167,15 @@ class Ledger:
             "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = id")
 
     # queries ------------------------------------------------------------------------------------
+    def in_force_name(self, form: str, period: str, unit: str) -> str | None:
+        """The file name of the unit's report in force for the round, if any."""
+        row = self.conn.execute(
+            "SELECT original_name FROM submissions WHERE status = 'accepted'"
+            " AND superseded_by IS NULL AND form = ? AND period = ? AND unit = ?",
+            (form, period, unit),
+        ).fetchone()
+        return row[0] if row else None
+
     def submissions(self, form: str, period: str) -> pd.DataFrame:
         """Every accepted or rejected submission of a round (duplicates excluded)."""
         return pd.read_sql_query(
