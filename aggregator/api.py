@@ -17,14 +17,15 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from aggregator import __version__, runlog
-from aggregator.config import RoundConfig
+from aggregator import __version__
 from aggregator.consolidate import RoundResult, consolidate_round
-from aggregator.context import Context, open_context
-from aggregator.ingest import history as ledger_history
-from aggregator.ingest import ingest, levels, outcome_of, run_clock
 from aggregator.intake import safe_part, sha256_of
 from aggregator.ledger import Ledger
+from aggregator.pipeline import runlog
+from aggregator.pipeline.context import Context, open_context
+from aggregator.pipeline.ingest import history as ledger_history
+from aggregator.pipeline.ingest import ingest, levels, outcome_of, run_clock
+from aggregator.pipeline.timing import Stopwatch
 from aggregator.render.form_template import write_form_template
 from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reports import render_all
@@ -38,14 +39,14 @@ from aggregator.results import (
     UnitRow,
     UnitsImport,
 )
-from aggregator.settings import shipped_templates_dir
-from aggregator.timing import Stopwatch
 from aggregator.units import UnitRegistry, UnitsError, gso
 from aggregator.units.restructure import restructure
 from aggregator.units.sheet import write_units
 from aggregator.validate.judgment import History
 from aggregator.validate.validator import validate_reports
 from aggregator.workspace import Workspace
+from aggregator.workspace.config import RoundConfig
+from aggregator.workspace.settings import shipped_templates_dir
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
 RENDER_STATE = ".trang-thai-bao-cao.json"

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aggregator.validate.catalog import Issue
+from aggregator.issues import Issue
 
 
 def _issue_dict(issue: Issue) -> dict:

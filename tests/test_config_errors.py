@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from aggregator.config import ConfigError, load_config
 from aggregator.os_errors import os_error_message, sqlite_error_message
 from aggregator.units.sheet import LEVEL_NAMES
-from aggregator.workspace_init import init_workspace
+from aggregator.workspace.config import ConfigError, load_config
+from aggregator.workspace.init import init_workspace
 
 # English a library might leak (case-sensitive: the temporary paths hold lower-case test names).
 ENGLISH = re.compile(r"Traceback|Error|validation error|Input should|Errno|at line|Expected")

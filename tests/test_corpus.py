@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from aggregator import api
-from aggregator.settings import shipped_templates_dir
-from aggregator.validate.catalog import CATALOG
+from aggregator.issues import CATALOG
+from aggregator.workspace.settings import shipped_templates_dir
 from tests.conftest import (
     contract_positions,
     fill_by_contract,

@@ -127,8 +127,8 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(scenario, tmp_path):
 def test_file_still_being_written_is_left_for_the_next_run(tmp_path):
     """A file that grows while it is hashed (a copy still running) waits for the next run. The
     writer appends at the `hash` checkpoint: deterministic, no timing involved."""
-    from aggregator import faults
     from aggregator.intake.scan import BEING_WRITTEN
+    from aggregator.pipeline import faults
 
     root = tmp_path / "ws"
     inbox = root / "inbox"
@@ -155,8 +155,8 @@ def test_a_file_rewritten_in_place_while_being_kept_is_reported(tmp_path: Path):
     inbox for the next run and the run says so (log and screen), never silently."""
     from aggregator.intake import release, scan_inbox, store
     from aggregator.intake.archive import REWRITTEN
+    from aggregator.pipeline.runlog import needs_attention, run_lines
     from aggregator.results import FileOutcome, RunResult
-    from aggregator.runlog import needs_attention, run_lines
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

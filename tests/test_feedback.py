@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from aggregator import api
-from aggregator.validate.catalog import CATALOG
+from aggregator.issues import CATALOG
 from aggregator.validate.catalog_doc import render
 from tests.conftest import (
     fill_by_contract,

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from aggregator.forms import FormRegistry, FormSpec, FormSpecError, load_form
-from aggregator.settings import shipped_templates_dir
+from aggregator.workspace.settings import shipped_templates_dir
 
 KTCV = shipped_templates_dir() / "forms" / "ktcv.yaml"
 

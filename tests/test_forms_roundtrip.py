@@ -13,7 +13,7 @@ from aggregator.forms import FormRegistry
 from aggregator.read import read_file
 from aggregator.units import UnitRegistry
 from aggregator.validate.validator import validate_batch
-from aggregator.config import Config
+from aggregator.workspace.config import Config
 from tests.conftest import fill_by_contract, libreoffice_convert_all, needs_libreoffice, sample_form
 
 FORMS = {"KTCV": "2024-H1", "CCHC": "2024-Y", "KPKN": "2024-Y", "DKT": "2024-Y"}

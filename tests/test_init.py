@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 
 from aggregator import api
-from aggregator.config import Config, load_config
+from aggregator.workspace.config import Config, load_config
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from aggregator import api, faults
+from aggregator import api
 from aggregator.intake import scan
 from aggregator.intake.archive import CHANGED
 from aggregator.ledger import Ledger
-from aggregator.runlog import LOG_FILE
+from aggregator.pipeline import faults
+from aggregator.pipeline.runlog import LOG_FILE
 from tests.conftest import fill_by_contract, sample_values, set_mtime
 
 AS_OF = date(2024, 7, 1)
@@ -288,7 +289,7 @@ def test_a_file_that_cannot_be_removed_is_named_with_the_reason(tmp_path, forms)
 @pytest.fixture
 def read_checkpoint(monkeypatch):
     """A checkpoint at the start of reading each file (the reader has none of its own)."""
-    from aggregator import workers
+    from aggregator.pipeline import workers
 
     real = workers.read_file
 
@@ -363,7 +364,7 @@ def test_a_copy_of_a_waiting_file_waits_with_it(tmp_path, forms):
 
 
 def test_an_unknown_time_zone_is_a_vietnamese_configuration_error(tmp_path, forms):
-    from aggregator.config import ConfigError
+    from aggregator.workspace.config import ConfigError
 
     root = _workspace(tmp_path, forms, {"STP.xlsx": "STP"},
                       config=FAST + 'timezone = "Asia/Hanoi_City"\n')

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aggregator.config import RoundConfig
 from aggregator.consolidate import consolidate_round, rollup
 from aggregator.forms import FormRegistry
 from aggregator.units import Unit, UnitRegistry
+from aggregator.workspace.config import RoundConfig
 
 vietnam_provinces = pytest.importorskip("vietnam_provinces")
 

@@ -17,10 +17,11 @@ from docx import Document
 from filelock import FileLock
 from typer.testing import CliRunner
 
-from aggregator import api, runlog
+from aggregator import api
 from aggregator.cli import app
+from aggregator.pipeline import runlog
 from aggregator.render.safe_write import OutputLocked, write_replacing
-from aggregator.workspace_init import init_workspace
+from aggregator.workspace.init import init_workspace
 from tests.conftest import fill_by_contract, sample_values, set_mtime
 from tests.test_pipeline import ON_TIME
 

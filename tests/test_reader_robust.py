@@ -241,7 +241,7 @@ def test_an_issue_on_a_merged_cell_is_noted_on_the_merged_range(good, tmp_path):
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: files are read in-process")
 @pytest.mark.parametrize("which", [[14], [0, 1, -1]])  # the middle one; the first two and the last
 def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch, which):
-    from aggregator.workers import MIN_PARALLEL
+    from aggregator.pipeline.workers import MIN_PARALLEL
 
     root = tmp_path / "ws"
     templates = [t for t in api.make_templates(root, form="KTCV", period="2024-H1")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 from docx import Document
 
-from aggregator.config import Config
 from aggregator.consolidate import consolidate_round
 from aggregator.forms import FormRegistry
 from aggregator.render.ktcv_report import ktcv_context
 from aggregator.render.word import render_docx, undeclared_variables
-from aggregator.settings import shipped_templates_dir
 from aggregator.units import UnitRegistry
+from aggregator.workspace.config import Config
+from aggregator.workspace.settings import shipped_templates_dir
 
 TEMPLATE = shipped_templates_dir() / "reports" / "bao-cao-ktcv.docx"
 

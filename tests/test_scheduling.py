@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aggregator import api
-from aggregator.runlog import LOG_FILE
+from aggregator.pipeline.runlog import LOG_FILE
 from tests.conftest import fill_by_contract, sample_values, set_mtime
 from tests.test_pipeline import ON_TIME
 

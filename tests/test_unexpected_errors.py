@@ -9,8 +9,8 @@ import subprocess
 import sys
 from datetime import datetime
 
-from aggregator import runlog
 from aggregator.os_errors import user_message
+from aggregator.pipeline import runlog
 
 
 def test_disk_full_is_logged_in_vietnamese_without_the_errno_text():
@@ -34,7 +34,7 @@ def test_a_bug_is_logged_with_its_detail_for_support():
 
 
 def test_our_own_errors_are_foreseen():
-    from aggregator.config import ConfigError
+    from aggregator.workspace.config import ConfigError
 
     message, foreseen = user_message(ConfigError("Tệp aggregator.toml, dòng 3: …"))
     assert foreseen and message.startswith("Tệp aggregator.toml")

@@ -12,7 +12,7 @@ import pytest
 
 from aggregator import api
 from aggregator.units import UnitRegistry
-from aggregator.workspace_init import init_workspace
+from aggregator.workspace.init import init_workspace
 from tests.conftest import fill_by_contract, sample_values
 
 PERIOD = "2024-H1"  # KTCV 2024-H1: deadline 15/06/2024

@@ -13,12 +13,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from aggregator.api import WorkspaceLocked
-from aggregator.config import ConfigError
 from aggregator.demo import NotADemoWorkspace
 from aggregator.forms import FormSpecError
 from aggregator.os_errors import os_error_message, sqlite_error_message
 from aggregator.units import UnitsError
 from aggregator.workspace import Workspace
+from aggregator.workspace.config import ConfigError
 
 
 def existing_workspace(path: Path) -> Path:

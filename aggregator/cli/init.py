@@ -5,7 +5,7 @@ from pathlib import Path
 from aggregator.cli.app import app
 from aggregator.cli.common import NewWorkspaceOpt, guarded
 from aggregator.cli.output import console
-from aggregator.workspace_init import init_workspace
+from aggregator.workspace.init import init_workspace
 
 
 @app.command("init")

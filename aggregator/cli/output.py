@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from aggregator.pipeline.runlog import reason_lines, summary_line
 from aggregator.results import FileOutcome, RunResult
-from aggregator.runlog import reason_lines, summary_line
 
 STATUS_VI = {
     "accepted": "[green]Tiếp nhận[/]",

@@ -12,7 +12,7 @@ from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import AsOfOpt, JsonOpt, PdfOpt, WorkspaceOpt, guarded, parse_as_of
 from aggregator.cli.output import console, print_json, print_pdf, print_run
-from aggregator.runlog import LOG_FILE, needs_attention
+from aggregator.pipeline.runlog import LOG_FILE, needs_attention
 
 PROGRESS_FROM = 50  # files: below this a run is over before a bar is worth drawing
 

@@ -12,8 +12,8 @@ from typing import Literal
 
 import pandas as pd
 
-from aggregator.config import RoundConfig
 from aggregator.units import LEVEL_LABELS, Unit
+from aggregator.workspace.config import RoundConfig
 
 Status = Literal["on_time", "late", "rejected", "missing"]
 STATUS_LABELS: dict[str, str] = {

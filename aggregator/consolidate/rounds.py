@@ -8,7 +8,6 @@ from datetime import date
 
 import pandas as pd
 
-from aggregator.config import RoundConfig
 from aggregator.consolidate.aggregate import (
     derived_frame,
     derived_of,
@@ -27,6 +26,7 @@ from aggregator.consolidate.lists import choice_counts, items, records, texts
 from aggregator.forms import FormSpec
 from aggregator.periods import Period
 from aggregator.units import Unit, UnitRegistry
+from aggregator.workspace.config import RoundConfig
 
 
 @dataclass(frozen=True)

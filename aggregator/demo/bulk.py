@@ -9,13 +9,13 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from aggregator.config import load_config
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
 from aggregator.intake.scan import stamp
 from aggregator.render.form_template import write_form_template
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.workspace import Workspace
+from aggregator.workspace.config import load_config
 
 AGENCY_CODES = ["VPUBND", "SNV", "STP", "SKHDT", "STC", "SCT", "SNNPTNT", "SGTVT", "SXD", "STNMT",
                 "STTTT", "SLDTBXH", "SVHTTDL", "SKHCN", "SGDDT", "SYT", "SNGV", "TTT", "BDT",

@@ -14,14 +14,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from aggregator.config import RoundConfig, load_config
-from aggregator.render.filled_form import fill_form
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
 from aggregator.intake.scan import stamp
+from aggregator.render.filled_form import fill_form
 from aggregator.render.form_template import write_form_template
 from aggregator.units import DEFAULT_UNITS_FILE, Unit, UnitRegistry
 from aggregator.workspace import Workspace
+from aggregator.workspace.config import RoundConfig, load_config
 
 MARKER = ".aggregator-demo"
 DEMO_AS_OF = date(2024, 12, 20)

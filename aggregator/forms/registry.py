@@ -8,8 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from aggregator.forms.models import FormSpec, FormSpecError
-from aggregator.settings import shipped_templates_dir
-
+from aggregator.workspace.settings import shipped_templates_dir
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10× faster
 

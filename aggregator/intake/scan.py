@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from aggregator.faults import checkpoint
+from aggregator.pipeline.faults import checkpoint
 
 IGNORED_SUFFIXES = {".tmp", ".crdownload", ".part", ".partial"}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from aggregator import __version__
+from aggregator.issues import Issue
 from aggregator.ledger.migrations import migrate
-from aggregator.validate.catalog import Issue
 
 
 @dataclass(frozen=True)

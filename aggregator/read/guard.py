@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from aggregator.issues import Issue, make_issue
 from aggregator.read.extent import ods_far_cell, xlsx_far_cell
 from aggregator.read.package import worksheet_names, worksheet_parts
 from aggregator.read.workbook import a1
-from aggregator.validate.catalog import Issue, make_issue
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

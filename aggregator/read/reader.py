@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aggregator.forms import FormRegistry, FormSpec
+from aggregator.issues import Issue, make_issue
 from aggregator.periods import Period, parse_period
 from aggregator.read.guard import Limits, inspect
-from aggregator.read.package import uncalculated
 from aggregator.read.layout import (
     Item,
     Located,
@@ -22,6 +22,7 @@ from aggregator.read.layout import (
     locate_cells,
     read_line_list,
 )
+from aggregator.read.package import uncalculated
 from aggregator.read.workbook import (
     SPREADSHEET_SUFFIXES,
     RawWorkbook,
@@ -31,7 +32,6 @@ from aggregator.read.workbook import (
 )
 from aggregator.text import fold
 from aggregator.units import Unit, UnitRegistry, normalize_code
-from aggregator.validate.catalog import Issue, make_issue
 
 META_SHEET = "_meta"
 UNIT_LABEL = "Mã đơn vị"

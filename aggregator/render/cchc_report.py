@@ -7,7 +7,6 @@ import math
 from datetime import date
 from pathlib import Path
 
-from aggregator.config import Config
 from aggregator.consolidate import RoundResult, ratio
 from aggregator.render.charts import ChartSpec, draw
 from aggregator.render.report_context import (
@@ -23,6 +22,7 @@ from aggregator.render.report_context import (
 )
 from aggregator.render.vn import DASH, vn_number, vn_percent
 from aggregator.render.word import Picture
+from aggregator.workspace.config import Config
 
 
 def _value(v: float | None, decimals: int = 1) -> str:

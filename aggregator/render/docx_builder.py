@@ -22,7 +22,7 @@ from aggregator.render.docx_parts import (
     picture,
     signature_block,
 )
-from aggregator.settings import PACKAGE_DIR
+from aggregator.workspace.settings import PACKAGE_DIR
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 

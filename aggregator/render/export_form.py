@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from aggregator.config import Config, RoundConfig
 from aggregator.consolidate import RoundResult
 from aggregator.forms import FormSpec
 from aggregator.render.form_template import write_form_template
 from aggregator.units import Unit
+from aggregator.workspace.config import Config, RoundConfig
 
 
 def _number(ind_type: str, value: float) -> float | int:

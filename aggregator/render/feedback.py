@@ -13,8 +13,8 @@ from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from aggregator.issues import Issue
 from aggregator.read.workbook import WorkbookUnreadable, open_workbook
-from aggregator.validate.catalog import Issue
 from aggregator.xlsx_safe import load_workbook
 
 LIST_SHEET = "Lỗi cần sửa"

@@ -9,7 +9,6 @@ from aggregator.read.layout import CODE_HEADER, VALUE_HEADER
 from aggregator.text import fold
 from aggregator.xlsx_safe import load_workbook
 
-
 _KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")  # matrix option keys: KH, HT, KQ, SVP…
 
 

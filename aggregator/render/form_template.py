@@ -16,12 +16,12 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from aggregator.config import Config, RoundConfig
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.safe_write import write_replacing
 from aggregator.render.vn import vn_short_date
 from aggregator.units import Unit
+from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
 GUIDE_SHEET = "Hướng dẫn"

@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from aggregator.config import Config
 from aggregator.consolidate import RoundResult
 from aggregator.render.charts import ChartSpec, draw
 from aggregator.render.report_context import (
@@ -26,6 +25,7 @@ from aggregator.render.report_context import (
 from aggregator.render.unit_text import quoted
 from aggregator.render.vn import DASH, vn_percent, vn_short_date
 from aggregator.render.word import Picture
+from aggregator.workspace.config import Config
 
 VIOLATION_TYPES = ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aggregator.config import Config
 from aggregator.consolidate import RoundResult
 from aggregator.render.report_context import common, n
 from aggregator.render.vn import vn_date, vn_short_date
+from aggregator.workspace.config import Config
 
 DUE_SOON_DAYS = 30  # rounds whose deadline is at most this far ahead are included
 GRACE_DAYS = 7  # the new deadline the letter sets

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from aggregator.config import Config
 from aggregator.consolidate import RoundResult
 from aggregator.render.unit_text import quoted
 from aggregator.render.vn import vn_date, vn_number, vn_percent, vn_short_date
+from aggregator.workspace.config import Config
 
 NO_ANSWER = "Chưa có đơn vị báo cáo nội dung này."
 

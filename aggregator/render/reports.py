@@ -7,15 +7,15 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from aggregator.config import Config
 from aggregator.consolidate import RoundResult
+from aggregator.pipeline.timing import Stopwatch
 from aggregator.render import cchc_report, ktcv_report
 from aggregator.render.charts import draw
 from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reminder import reminder_context
 from aggregator.render.summary import write_summary
 from aggregator.render.word import render_docx
-from aggregator.timing import Stopwatch
+from aggregator.workspace.config import Config
 
 Templates = Callable[[str], Path]  # template file name → path (workspace override or shipped)
 CHARTS = {"KTCV": ktcv_report.chart_specs, "CCHC": cchc_report.chart_specs}

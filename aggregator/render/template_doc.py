@@ -3,13 +3,12 @@ editing the templates in Word. `python -m aggregator.render.template_doc`."""
 
 from __future__ import annotations
 
-
 from docxtpl import DocxTemplate
 
 from aggregator.generated_docs import write_generated
 from aggregator.render.docx_builder import REPORTS
 from aggregator.render.word import strict_env
-from aggregator.settings import shipped_templates_dir
+from aggregator.workspace.settings import shipped_templates_dir
 
 VARIABLES = {
     "parent_body": "Tên cơ quan chủ quản (UBND TỈNH THÁI NGUYÊN)",

@@ -4,6 +4,6 @@ This package's __init__ only exposes the catalog, so that `read` can use it with
 `aggregator.validate.validator.validate_batch` for the validator itself.
 """
 
-from aggregator.validate.catalog import CATALOG, Issue, IssueType, make_issue
+from aggregator.issues import CATALOG, Issue, IssueType, make_issue
 
 __all__ = ["CATALOG", "Issue", "IssueType", "make_issue"]

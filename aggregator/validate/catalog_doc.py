@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-
 from aggregator.generated_docs import write_generated
-from aggregator.validate.catalog import CATALOG
+from aggregator.issues import CATALOG
 
 SEVERITY = {"error": "Lỗi (trả lại tệp)", "warning": "Cảnh báo (vẫn tiếp nhận)"}
 

@@ -7,9 +7,9 @@ import re
 from datetime import date, datetime, timedelta
 
 from aggregator.forms import BOUNDS, FormSpec, Indicator
+from aggregator.issues import Issue, make_issue
 from aggregator.read.layout import Located
 from aggregator.text import fold, nfc
-from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.numbers import parse_number
 
 Value = float | str | None

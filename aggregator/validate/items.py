@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aggregator.forms import Column, FormSpec, Indicator
+from aggregator.issues import Issue, make_issue
 from aggregator.periods import Period
 from aggregator.read.layout import Item
-from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.cells import Value, check_value
 
 ItemValues = dict[str, Value]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from aggregator.issues import make_issue
 from aggregator.periods import Period
-from aggregator.validate.catalog import make_issue
 from aggregator.validate.report import FileReport
 
 Z_LIMIT = 5.0

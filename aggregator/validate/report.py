@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from aggregator.issues import Issue
 from aggregator.read import ReadResult
-from aggregator.validate.catalog import Issue
 from aggregator.validate.cells import Value
 
 

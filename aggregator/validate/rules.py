@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from aggregator.forms import FormSpec, Rule
+from aggregator.issues import Issue, make_issue
 from aggregator.read.layout import Located
-from aggregator.validate.catalog import Issue, make_issue
 
 _OPS = {"==": operator.eq, "<=": operator.le, ">=": operator.ge}
 

@@ -8,15 +8,15 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from aggregator.config import Config, RoundConfig
+from aggregator.issues import Issue, make_issue
 from aggregator.read import ReadResult
 from aggregator.units import Unit, UnitRegistry
-from aggregator.validate.catalog import Issue, make_issue
 from aggregator.validate.cells import check_cells
 from aggregator.validate.items import check_items
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.rules import check_rules
+from aggregator.workspace.config import Config, RoundConfig
 
 
 def _validity_issue(unit: Unit, round_: RoundConfig, period: str) -> Issue:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the aggregator package
 CONFIG_FILE = "aggregator.toml"
 LEDGER_FILE = "ledger.sqlite3"
 LOCK_FILE = ".aggregator.lock"

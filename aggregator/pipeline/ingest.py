@@ -15,9 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from aggregator.config import Config
-from aggregator.context import Context
-from aggregator.faults import checkpoint
 from aggregator.intake import (
     Incoming,
     Scan,
@@ -28,7 +25,7 @@ from aggregator.intake import (
     write_note,
 )
 from aggregator.intake.archive import REWRITTEN
-from aggregator.intake.isolation import (
+from aggregator.pipeline.isolation import (
     NOTE_FAILED,
     PLAN_FAILED,
     RECORD_FAILED,
@@ -42,15 +39,18 @@ from aggregator.intake.isolation import (
     store_or_reason,
     waiting,
 )
+from aggregator.issues import make_issue
 from aggregator.ledger import Ledger, NewSubmission
+from aggregator.pipeline.context import Context
+from aggregator.pipeline.faults import checkpoint
+from aggregator.pipeline.timing import Stopwatch
+from aggregator.pipeline.workers import Workers
 from aggregator.render.vn import vn_short_date
 from aggregator.results import FileOutcome
-from aggregator.timing import Stopwatch
-from aggregator.validate.catalog import make_issue
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
-from aggregator.workers import Workers
+from aggregator.workspace.config import Config
 
 
 def late_for(report: FileReport, config: Config, received: date) -> bool | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregator.config import Config, check_references, load_config
 from aggregator.forms import FormRegistry
-from aggregator.settings import shipped_templates_dir
+from aggregator.pipeline.workers import Workers
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
-from aggregator.workers import Workers
 from aggregator.workspace import Workspace
+from aggregator.workspace.config import Config, check_references, load_config
+from aggregator.workspace.settings import shipped_templates_dir
 
 
 @dataclass(frozen=True)

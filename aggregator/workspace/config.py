@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aggregator import settings
-from aggregator.config_errors import located, toml_syntax_message, validation_message
 from aggregator.periods import Period, parse_period
 from aggregator.read.guard import Limits
 from aggregator.units.registry import LEVELS, UnitRegistry
+from aggregator.workspace import settings
+from aggregator.workspace.config_errors import located, toml_syntax_message, validation_message
 
 
 class ConfigError(ValueError):

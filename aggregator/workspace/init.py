@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aggregator import settings
-from aggregator.config import Config
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.units.sheet import write_units
-from aggregator.workspace import Workspace
+from aggregator.workspace import Workspace, settings
+from aggregator.workspace.config import Config
 
 UNITS_XLSX = "don-vi.xlsx"
 BAT = "chay-tong-hop.bat"

@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from aggregator.faults import checkpoint
 from aggregator.intake.archive import IN_USE, MOVE_FAILED, ArchiveError, release, store
 from aggregator.intake.scan import Incoming
+from aggregator.issues import make_issue
+from aggregator.pipeline.faults import checkpoint
+from aggregator.pipeline.workers import Workers
 from aggregator.read import ReadResult
 from aggregator.render.feedback import write_feedback
 from aggregator.results import FileOutcome
-from aggregator.validate.catalog import make_issue
 from aggregator.validate.report import FileReport
-from aggregator.workers import Workers
 
 # Why a file was not taken in because of a fault on our side (Vietnamese, for the screen and log).
 STORE_FAILED = "không lưu được bản sao tệp (lỗi khi ghi vào thư mục lưu trữ), để lại lần chạy sau"

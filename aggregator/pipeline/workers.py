@@ -15,12 +15,12 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
-from aggregator import faults
 from aggregator.forms import FormRegistry
+from aggregator.issues import make_issue
+from aggregator.pipeline import faults
 from aggregator.read import ReadResult, read_file
 from aggregator.read.guard import Limits
 from aggregator.units import UnitRegistry
-from aggregator.validate.catalog import make_issue
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import check_file
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregator import settings
+from aggregator.workspace import settings
 
 
 @dataclass(frozen=True)
