@@ -35,6 +35,18 @@ class ChartSpec:
         return self.folder / f"{self.stem}-{digest}.png"
 
 
+MIN_SPREAD = 5.0  # percentage points between the highest and the lowest bar of a rate chart
+MAX_HEIGHT_IN = 4.6  # 160 mm wide in the report: at most about half an A4 page high
+
+
+def worth_drawing(values: list[float], percent: bool = True) -> bool:
+    """A chart says something: at least two bars, and for rates a visible spread (a chart where
+    every bar is 98–100% says less than the sentence already does)."""
+    if len(values) < 2:
+        return False
+    return not percent or max(values) - min(values) >= MIN_SPREAD
+
+
 def _vn(value: float, decimals: int = 0) -> str:
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -58,12 +70,18 @@ def draw(spec: ChartSpec) -> Path:
     plt.rcParams.update({"font.family": [f for f in FONTS if f in installed] or ["DejaVu Serif"],
                          "font.size": 10})
     labels, values, horizontal = list(spec.labels), list(spec.values), spec.horizontal
-    wrapped = [textwrap.fill(label, 28 if horizontal else 16) for label in labels]
-    height = max(3.2, 0.32 * len(labels) + 1.2) if horizontal else 3.6
+    wrapped = [textwrap.fill(label, 44 if horizontal else 16) for label in labels]
+    lines = sum(w.count("\n") + 1 for w in wrapped)
+    # Room for every wrapped label line (the long ones no longer print over their neighbours),
+    # within half a page; many bars get a smaller font instead of a taller chart.
+    font = 8 if 0.19 * lines + 1.0 <= MAX_HEIGHT_IN else 6.5
+    height = min(MAX_HEIGHT_IN, max(2.6, (0.19 if font == 8 else 0.15) * lines + 1.0)) \
+        if horizontal else 3.6
     fig, ax = plt.subplots(figsize=(6.3, height), dpi=DPI)
     decimals = 1 if spec.percent else 0
     if horizontal:
         bars = ax.barh(wrapped[::-1], values[::-1], color="#2F5597")
+        plt.setp(ax.get_yticklabels(), fontsize=font)
         ax.set_xlim(0, 100 if spec.percent else max(values + [1]) * 1.15)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _vn(v)))
     else:
@@ -78,8 +96,8 @@ def draw(spec: ChartSpec) -> Path:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     # Fixed margins instead of tight_layout (which costs a full extra draw): room for the labels.
-    fig.subplots_adjust(left=0.36 if horizontal else 0.08, right=0.95, top=0.9,
-                        bottom=0.08 if horizontal else 0.3)
+    fig.subplots_adjust(left=0.45 if horizontal else 0.08, right=0.95, top=1 - 0.4 / height,
+                        bottom=0.35 / height if horizontal else 0.3)
     try:
         write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))
     finally:

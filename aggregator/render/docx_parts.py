@@ -68,6 +68,33 @@ def para(container, text: str = "", *, bold=False, italic=False, size=None, alig
     return p
 
 
+def heading(container, text: str, *, align=None):
+    """A bold heading kept on the page of the paragraph that follows it (never alone at the foot
+    of a page)."""
+    p = para(container, text, bold=True, align=align)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def short_rule(doc, width_cm: float = 4.0):
+    """The short centred rule under the summary line below a document's title (Nghị định 30):
+    an empty centred paragraph whose bottom border is the rule, indented to `width_cm`."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    side = Cm((16.5 - width_cm) / 2)  # the text width of the portrait page is 16.5 cm
+    fmt.left_indent = fmt.right_indent = side
+    fmt.space_after = Pt(12)
+    fmt.line_spacing = 0.5
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    p._p.get_or_add_pPr().append(borders)
+    return p
+
+
 def no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -174,13 +201,24 @@ def bullets(doc, loop: str, text: str) -> None:
 
 
 
+def appendix_heading(doc, title: str, subtitle: str, note: str) -> None:
+    """A further appendix on the same landscape section, on a new page."""
+    p = para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    p.paragraph_format.page_break_before = True
+    p.paragraph_format.keep_with_next = True
+    para(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    para(doc, note, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
 def landscape_appendix(doc, title: str, subtitle: str, note: str):
     """A new landscape section for the appendix; page numbering continues on its first page."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin, section.right_margin = Mm(20), Mm(15)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(20)
+    # Bound with the portrait pages, a landscape page's top lies at the binding edge: it keeps the
+    # 30 mm of a portrait left margin, and so does its left side.
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(20)
     section.different_first_page_header_footer = False
     para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     para(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
