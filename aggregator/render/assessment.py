@@ -30,6 +30,18 @@ class Assessment:
     proposals: list[str] = field(default_factory=list)
 
 
+NAMED_IN_PROPOSAL = 6  # beyond this, a proposal counts the units and points to the appendix
+
+
+def _whom(names: list[str], issuing: str, where: str = "") -> str:
+    """The units a proposal asks UBND tỉnh to direct: never the issuing body itself (its own
+    tasks are not proposals to its superior); many units are counted, not listed."""
+    names = [x for x in names if x != issuing]
+    if len(names) <= NAMED_IN_PROPOSAL:
+        return join_names(names)
+    return f"{n(len(names))} cơ quan, đơn vị, địa phương" + (f" ({where})" if where else "")
+
+
 def _ok(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
@@ -44,7 +56,7 @@ def _top(r: RoundResult, codes: list[str]) -> list[str]:
     return child_names(r, total.index[:TOP_NAMED])
 
 
-def _reporting(r: RoundResult, plan: str) -> tuple[list[str], list[str]]:
+def _reporting(r: RoundResult, plan: str, issuing: str = "") -> tuple[list[str], list[str]]:
     """Shortcoming and proposal about the reporting itself: late, missing and rejected units."""
     late, missing = r.units_with("late"), r.units_with("missing")
     rejected = r.units_with("rejected")
@@ -59,18 +71,19 @@ def _reporting(r: RoundResult, plan: str) -> tuple[list[str], list[str]]:
         parts.append("gửi báo cáo chưa đạt yêu cầu phải hoàn thiện lại "
                      f"({join_names([reporting_name(u) for u in rejected])})")
     concerned = [reporting_name(u) for u in missing + late + rejected]
+    concerned = [x for x in concerned if x != issuing] if issuing else concerned
     shortcoming = ("Việc chấp hành chế độ báo cáo của một số cơ quan, đơn vị, địa phương chưa "
                    "nghiêm: còn đơn vị " + "; đơn vị ".join(parts) + ".")
-    proposal = (f"Chỉ đạo, nhắc nhở {join_names(concerned)} nghiêm túc thực hiện chế độ báo cáo "
-                f"theo Kế hoạch số {plan}, bảo đảm đầy đủ, đúng thời hạn.")
-    return [shortcoming], [proposal]
+    proposal = (f"Chỉ đạo, nhắc nhở {_whom(concerned, issuing)} nghiêm túc thực hiện chế độ báo "
+                f"cáo theo Kế hoạch số {plan}, bảo đảm đầy đủ, đúng thời hạn.")
+    return [shortcoming], [proposal] if concerned else []
 
 
 def ktcv_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | None = None,
                     kpkn: RoundResult | None = None) -> Assessment:
     t, d = r.totals, r.derived
     if not r.submitted:
-        short, prop = _reporting(r, plan)
+        short, prop = _reporting(r, plan, issuing)
         return Assessment([], short, prop)
     strengths, shortcomings, proposals = [], [], []
     if t["1"]:
@@ -92,7 +105,7 @@ def ktcv_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
     if r.count("on_time") == r.expected:
         strengths.append("Các cơ quan, đơn vị, địa phương gửi báo cáo đầy đủ, đúng thời hạn.")
 
-    short, prop = _reporting(r, plan)
+    short, prop = _reporting(r, plan, issuing)
     shortcomings += short
     proposals += prop
     overdue = t["9.3"] + t["10.2"]
@@ -106,7 +119,7 @@ def ktcv_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
                                 f"({n(t['12'])} phiếu) còn ít hơn số hồ sơ quá hạn "
                                 f"({n(overdue)} hồ sơ).")
         if units:
-            proposals.append(f"Chỉ đạo {join_names(units)} rà soát, khắc phục tình trạng hồ sơ "
+            proposals.append(f"Chỉ đạo {_whom(units, issuing)} rà soát, khắc phục tình trạng hồ sơ "
                              "thủ tục hành chính quá hạn, thực hiện đầy đủ việc xin lỗi và hẹn "
                              "lại ngày trả kết quả theo quy định.")
     low = _low_rates(r, "R1", d.get("R1"))
@@ -117,7 +130,7 @@ def ktcv_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
         units = _top(r, ["6.4"])
         shortcomings.append(f"Còn {n(t['6.4'])} người có vi phạm đang xem xét xử lý"
                             + (f" ({join_names(units)})" if units else "") + ".")
-        proposals.append(f"Chỉ đạo {join_names(units) if units else 'các cơ quan, đơn vị'} "
+        proposals.append(f"Chỉ đạo {_whom(units, issuing) or 'các cơ quan, đơn vị'} "
                          f"khẩn trương hoàn thành việc xem xét, xử lý {n(t['6.4'])} người có vi "
                          f"phạm, báo cáo kết quả về {issuing}.")
     if t["7"] and t["7.1"] < t["7"]:
@@ -127,10 +140,11 @@ def ktcv_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
     if open_count:
         shortcomings.append(f"Còn {n(open_count)} tồn tại, kiến nghị sau kiểm tra chưa khắc phục "
                             f"xong, trong đó {n(not_started)} nội dung chưa khắc phục, tại "
-                            f"{join_names(open_units)}.")
-        proposals.append(f"Chỉ đạo {join_names(open_units)} khẩn trương khắc phục dứt điểm các "
-                         "tồn tại, kiến nghị sau kiểm tra (danh sách tại Phụ lục), báo cáo kết quả "
-                         f"về {issuing}.")
+                            f"{_whom(open_units, '', 'danh sách tại Phụ lục II')}.")
+        whom = _whom(open_units, issuing, "danh sách tại Phụ lục II")
+        if whom:
+            proposals.append(f"Chỉ đạo {whom} khẩn trương khắc phục dứt điểm các tồn tại, kiến "
+                             f"nghị sau kiểm tra, báo cáo kết quả về {issuing}.")
     failed = failed_units(dkt)
     if failed:
         shortcomings.append(f"Qua kiểm tra trực tiếp, Đoàn kiểm tra của tỉnh đã chỉ ra nội dung "
@@ -162,7 +176,7 @@ def cchc_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
                     previous: RoundResult | None = None, scopes=("CCHC", "Cả hai")) -> Assessment:
     t, d = r.totals, r.derived
     if not r.submitted:
-        short, prop = _reporting(r, plan)
+        short, prop = _reporting(r, plan, issuing)
         return Assessment([], short, prop)
     strengths, shortcomings, proposals = [], [], []
     if t["2.KH"]:
@@ -174,7 +188,7 @@ def cchc_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
                        ("9", "Tỷ lệ văn bản đi được ký số, gửi nhận điện tử bình quân đạt")):
         if _ok(t.get(code)) and t[code] >= 90:
             strengths.append(f"{text} {vn_percent(t[code])}.")
-    short, prop = _reporting(r, plan)
+    short, prop = _reporting(r, plan, issuing)
     shortcomings += short
     proposals += prop
     if t["2.KH"] and t["2.HT"] < t["2.KH"]:
@@ -188,9 +202,9 @@ def cchc_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
     if low:
         shortcomings.append(f"Tỷ lệ hoàn thành nhiệm vụ của {join_names(low)} thấp hơn nhiều so "
                             f"với mức chung ({vn_percent(d.get('R1'))}).")
-    lagging = list(dict.fromkeys(falling + low))
+    lagging = [x for x in dict.fromkeys(falling + low) if x != issuing]
     if lagging:
-        proposals.append(f"Chỉ đạo {join_names(lagging)} tập trung hoàn thành các nhiệm vụ cải "
+        proposals.append(f"Chỉ đạo {_whom(lagging, issuing)} tập trung hoàn thành các nhiệm vụ cải "
                          "cách hành chính còn chậm, khắc phục tồn tại, hạn chế.")
     if t["4"] and t["4.1"] < t["4"]:
         shortcomings.append(f"Còn {n(t['4'] - t['4.1'])} tồn tại, hạn chế phát hiện qua tự kiểm tra "
@@ -199,7 +213,7 @@ def cchc_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
     if failed:
         shortcomings.append("Qua kiểm tra trực tiếp, Đoàn kiểm tra của tỉnh đã chỉ ra nội dung chưa "
                             f"đạt yêu cầu về cải cách hành chính tại {join_names(failed)}.")
-        proposals.append(f"Chỉ đạo {join_names(failed)} khắc phục các nội dung chưa đạt qua kiểm "
+        proposals.append(f"Chỉ đạo {_whom(failed, issuing)} khắc phục các nội dung chưa đạt qua kiểm "
                          f"tra trực tiếp, báo cáo kết quả về {issuing}.")
     if not proposals:
         proposals.append("Tiếp tục chỉ đạo các cơ quan, đơn vị, địa phương đẩy mạnh cải cách hành "

@@ -36,7 +36,8 @@ class ChartSpec:
 
 
 MIN_SPREAD = 5.0  # percentage points between the highest and the lowest bar of a rate chart
-MAX_HEIGHT_IN = 4.6  # 160 mm wide in the report: at most about half an A4 page high
+MAX_HEIGHT_IN = 4.6
+SLOT_IN = 0.18  # inches of chart height per line of a bar's label (8 pt and some air)  # 160 mm wide in the report: at most about half an A4 page high
 
 
 def worth_drawing(values: list[float], percent: bool = True) -> bool:
@@ -70,12 +71,13 @@ def draw(spec: ChartSpec) -> Path:
     plt.rcParams.update({"font.family": [f for f in FONTS if f in installed] or ["DejaVu Serif"],
                          "font.size": 10})
     labels, values, horizontal = list(spec.labels), list(spec.values), spec.horizontal
-    wrapped = [textwrap.fill(label, 44 if horizontal else 16) for label in labels]
-    lines = sum(w.count("\n") + 1 for w in wrapped)
-    # Room for every wrapped label line (the long ones no longer print over their neighbours),
-    # within half a page; many bars get a smaller font instead of a taller chart.
-    font = 8 if 0.19 * lines + 1.0 <= MAX_HEIGHT_IN else 6.5
-    height = min(MAX_HEIGHT_IN, max(2.6, (0.19 if font == 8 else 0.15) * lines + 1.0)) \
+    wrapped = [textwrap.fill(label, 52 if horizontal else 16) for label in labels]
+    tallest = max((w.count("\n") + 1 for w in wrapped), default=1)
+    # Bars are evenly spaced: every slot must hold the tallest wrapped label, or the long ones
+    # print over their neighbours; within half a page, a smaller font rather than a taller chart.
+    font = 8 if SLOT_IN * tallest * len(labels) + 0.9 <= MAX_HEIGHT_IN else 6.5
+    slot = SLOT_IN * (1 if font == 8 else 0.8)
+    height = min(MAX_HEIGHT_IN, max(2.4, slot * tallest * len(labels) + 0.9)) \
         if horizontal else 3.6
     fig, ax = plt.subplots(figsize=(6.3, height), dpi=DPI)
     decimals = 1 if spec.percent else 0
@@ -96,7 +98,7 @@ def draw(spec: ChartSpec) -> Path:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     # Fixed margins instead of tight_layout (which costs a full extra draw): room for the labels.
-    fig.subplots_adjust(left=0.45 if horizontal else 0.08, right=0.95, top=1 - 0.4 / height,
+    fig.subplots_adjust(left=0.5 if horizontal else 0.08, right=0.95, top=1 - 0.4 / height,
                         bottom=0.35 / height if horizontal else 0.3)
     try:
         write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))

@@ -179,7 +179,7 @@ def unit_rows(r: RoundResult) -> list[dict[str, str]]:
             sub = values.loc[present].sum() if present else None
             reported = sum(c.reported for c in r.by_child if c.key in codes)
             expected = sum(c.expected for c in r.by_child if c.key in codes)
-            rows.append(_row("", f"Cộng {lower_first(label) if label.startswith('Sở') else label}",
+            rows.append(_row("", f"Cộng khối {lower_first(label) if label.startswith('Sở') else label}",
                              sub, f"{n(reported)}/{n(expected)} đã nộp", total=True))
     total = values.sum() if len(values) else None
     rows.append(_row("", "Tổng cộng", total, f"{n(r.submitted)}/{n(r.expected)} đã nộp",
@@ -190,7 +190,8 @@ def unit_rows(r: RoundResult) -> list[dict[str, str]]:
 def key_figures(r: RoundResult) -> list[dict[str, str]]:
     rows = [{"code": i.code, "label": f"{i.label} ({i.unit})", "value": n(r.totals[i.code])}
             for i in r.form.indicators if i.is_numeric and "." not in i.code]
-    rows += [{"code": d.code, "label": d.label, "value": vn_percent(r.derived[d.code])}
+    # Derived rates carry internal codes (R1…): the reader sees the label only.
+    rows += [{"code": "", "label": d.label, "value": vn_percent(r.derived[d.code])}
              for d in r.form.derived]
     return rows
 
