@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aggregator.render.safe_write import write_replacing
 
+STYLE = 2  # bump when the drawing changes: charts already in an outbox are then redrawn
 DPI = 150  # 160 mm wide in the report: ~150 dpi at print size
 FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]  # installed ones, in this order
 
@@ -30,7 +31,7 @@ class ChartSpec:
 
     @property
     def path(self) -> Path:
-        content = asdict(self) | {"folder": "", "dpi": DPI}
+        content = asdict(self) | {"folder": "", "dpi": DPI, "style": STYLE}
         digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:10]
         return self.folder / f"{self.stem}-{digest}.png"
 
