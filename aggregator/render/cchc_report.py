@@ -10,7 +10,6 @@ from pathlib import Path
 from aggregator.consolidate import RoundResult, ratio
 from aggregator.consolidate.completeness import GROUP_LABELS
 from aggregator.render.assessment import cchc_assessment
-from aggregator.render.charts import ChartSpec, draw, worth_drawing
 from aggregator.render.direct_findings import CCHC_SCOPES, dkt_paragraphs
 from aggregator.render.plan_sections import direction_paragraphs, next_tasks
 from aggregator.render.report_context import (
@@ -28,7 +27,6 @@ from aggregator.render.report_context import (
     window_sentence,
 )
 from aggregator.render.vn import DASH, vn_number, vn_percent
-from aggregator.render.word import Picture
 from aggregator.workspace.config import Config
 
 
@@ -165,22 +163,9 @@ def unit_rows(r: RoundResult) -> list[dict[str, str]]:
     return rows
 
 
-def chart_specs(r: RoundResult, folder: Path) -> dict[str, ChartSpec | None]:
-    scores = _ranked(r)
-    if not worth_drawing(list(scores.values)):
-        return {"chart_scores": None}
-    return {"chart_scores": ChartSpec(folder, f"diem-cchc-{r.period.code}",
-                                      "Điểm tự đánh giá chỉ số CCHC",
-                                      tuple(child_names(r, scores.index)),
-                                      tuple(scores.values), horizontal=True)}
-
-
 def cchc_context(r: RoundResult, config: Config, report_date: date,
                  chart_dir: Path | None = None, dkt: RoundResult | None = None,
                  previous: RoundResult | None = None, titles: dict[str, str] | None = None) -> dict:
-    chart = None
-    if chart_dir and (spec := chart_specs(r, chart_dir)["chart_scores"]):
-        chart = Picture(draw(spec))
     own = (config.issuing_code,)
     judged = cchc_assessment(r, config.plan_number, config.issuing_body_name, dkt, previous,
                              CCHC_SCOPES)
@@ -194,7 +179,6 @@ def cchc_context(r: RoundResult, config: Config, report_date: date,
         "task_rows": task_rows(r),
         "reform_paragraphs": reform_paragraphs(r) if r.submitted else [],
         "score_paragraphs": score_paragraphs(r),
-        "chart_scores": chart,
         "dkt_paragraphs": dkt_paragraphs(dkt, CCHC_SCOPES),
         "assessment_strengths": judged.strengths or [NO_ANSWER],
         "assessment_shortcomings": judged.shortcomings or ["Chưa phát hiện tồn tại, hạn chế."],

@@ -60,7 +60,8 @@ def _standard_sections(doc, number: list[str], opinions_appendix: str) -> None:
     heading(doc, f"{number[1]}. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI")
     bullets(doc, "t in next_tasks", "- {{ t }}")
     heading(doc, f"{number[2]}. ĐỀ XUẤT, KIẾN NGHỊ")
-    para(doc, "{{ issuing_body_name }} kính đề nghị {{ recipient }}:")
+    lead = para(doc, "{{ issuing_body_name }} kính đề nghị {{ recipient }}:")
+    lead.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     bullets(doc, "t in proposals", "- {{ t }}")
 
 
@@ -168,8 +169,9 @@ def build_cchc_report(path: Path) -> Path:
     heading(doc, "2. Tự kiểm tra, khắc phục tồn tại và cải cách thủ tục hành chính")
     bullets(doc, "s in reform_paragraphs", "{{ s }}")
     heading(doc, "3. Chỉ số CCHC tự đánh giá")
+    # No score chart: the two groups' indexes use different criteria, so one chart of all units
+    # would rank them together; the ranking within each group is the table of Phụ lục I.
     bullets(doc, "s in score_paragraphs", "{{ s }}")
-    picture(doc, "chart_scores")
     heading(doc, "4. Kết quả kiểm tra trực tiếp của Đoàn kiểm tra của tỉnh")
     bullets(doc, "s in dkt_paragraphs", "{{ s }}")
     _standard_sections(doc, ["IV", "V", "VI"], "Phụ lục II")

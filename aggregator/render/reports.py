@@ -18,7 +18,7 @@ from aggregator.render.word import render_docx
 from aggregator.workspace.config import Config
 
 Templates = Callable[[str], Path]  # template file name → path (workspace override or shipped)
-CHARTS = {"KTCV": ktcv_report.chart_specs, "CCHC": cchc_report.chart_specs}
+CHARTS = {"KTCV": ktcv_report.chart_specs}
 
 
 def _titles(results: list[RoundResult]) -> dict[str, str]:

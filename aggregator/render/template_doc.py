@@ -35,7 +35,6 @@ VARIABLES = {
     "key_figures": "Bảng số liệu: mỗi dòng có code, label, value",
     "chart_violations": "Biểu đồ số lượt vi phạm theo loại (có thể trống)",
     "chart_on_time": "Biểu đồ tỷ lệ giải quyết đúng hạn theo đơn vị (có thể trống)",
-    "chart_scores": "Biểu đồ điểm tự đánh giá CCHC theo đơn vị (có thể trống)",
     "direction_paragraphs": "Công tác chỉ đạo, triển khai: Quyết định thành lập Đoàn kiểm tra, số "
                             "đơn vị ban hành kế hoạch tự kiểm tra (mục [direction] trong "
                             "aggregator.toml; chưa điền thì in “…”)",
