@@ -173,6 +173,7 @@ def test_cchc_report_to_the_chairman_with_direct_findings_and_ranking_by_group(d
         assert scores == sorted(scores, reverse=True)
     assert rows[-1][1] == "Bình quân chung"
     assert not Document(str(path)).inline_shapes  # no chart ranking both groups together
+    assert table.columns[0].width.cm >= 1.6  # "Hạng" on one line
 
 
 def test_sentences_read_as_an_official_writes_them(demo_run, results):
@@ -281,6 +282,8 @@ def test_pdf_pages_keep_headings_with_their_text_and_read_cleanly(demo_run, tmp_
             if lines:  # no heading, nor the lead-in of a list, alone at the foot of a page
                 assert not re.match(r"^(I|II|III|IV|V|VI)\. [A-ZĐ]", lines[-1]), (path.name, lines)
                 assert not ("kính đề nghị" in lines[-1] and lines[-1].endswith(":")), path.name
+        signer = next(k for k, page in enumerate(pages) if "PHÓ GIÁM ĐỐC" in page)
+        assert "Nơi nhận" in pages[signer] and "…" in pages[signer]  # the whole block on one page
         text = "\n".join(pages)
         if path == demo_run.reminder:
             assert re.search(r"^\s*STT\s", text, re.M)  # the header on one line, not "ST/T"

@@ -136,8 +136,13 @@ def header_block(doc, number_suffix: str, subject: str | None = None) -> None:
 
 
 def signature_block(doc) -> None:
+    """Nơi nhận and the signature, in one row that never splits across pages (the signer's name
+    is never alone on a page)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the closing sentence too
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     set_widths(table, [8.0, 8.5])
     left, right = table.rows[0].cells
     p = left.paragraphs[0]
