@@ -184,6 +184,7 @@ def test_sentences_read_as_an_official_writes_them(demo_run, results):
         for p in paragraphs:
             assert not p[0].isdigit() or re.match(r"^\d+\. \S", p), p  # numbered headings only
         assert "Theo nhóm" not in body and "TTHC: " not in body and "chủ yếu về:" not in body
+        assert "Bình quân các đơn vị:" not in body  # no telegraphic "label: figures" sentences
         assert not re.search(r"\bR\d\b", body + _cells(path))
     cchc = results[("CCHC", "2024-Y")]
     late = cchc.units_with("late")

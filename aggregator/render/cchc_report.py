@@ -65,15 +65,15 @@ def task_paragraphs(r: RoundResult) -> list[str]:
 def reform_paragraphs(r: RoundResult) -> list[str]:
     t, d = r.totals, r.derived
     return [
-        f"Các đơn vị đã tổ chức {n(t['3'])} cuộc tự kiểm tra CCHC tại {n(t['3.1'])} cơ quan, đơn vị "
+        f"Các cơ quan, đơn vị, địa phương đã tổ chức {n(t['3'])} cuộc tự kiểm tra CCHC tại {n(t['3.1'])} cơ quan, đơn vị "
         f"trực thuộc và UBND cấp xã; phát hiện {n(t['4'])} tồn tại, hạn chế, đã khắc phục "
         f"{n(t['4.1'])} ({vn_percent(d['R2'])}).",
         f"Tổng số {n(t['5'])} thủ tục hành chính thuộc thẩm quyền giải quyết, trong đó {n(t['5.1'])} "
         f"thủ tục cung cấp dịch vụ công trực tuyến toàn trình ({vn_percent(d['R3'])}) và "
         f"{n(t['5.2'])} thủ tục một phần; {n(t['6'])} thủ tục được rà soát, đề xuất đơn giản hóa.",
-        f"Bình quân các đơn vị: tỷ lệ hồ sơ được số hóa kết quả giải quyết đạt {vn_percent(t['7'])}; "
-        f"tỷ lệ hài lòng của người dân, doanh nghiệp {vn_percent(t['8'])}; tỷ lệ văn bản đi được ký "
-        f"số, gửi nhận điện tử {vn_percent(t['9'])}.",
+        f"Tính bình quân của các đơn vị, tỷ lệ hồ sơ được số hóa kết quả giải quyết đạt "
+        f"{vn_percent(t['7'])}, tỷ lệ hài lòng của người dân, doanh nghiệp đạt {vn_percent(t['8'])}, "
+        f"tỷ lệ văn bản đi được ký số, gửi nhận điện tử đạt {vn_percent(t['9'])}.",
     ]
 
 
