@@ -290,3 +290,23 @@ def test_pdf_pages_keep_headings_with_their_text_and_read_cleanly(demo_run, tmp_
             assert re.search(r"^\s*STT\s", text, re.M)  # the header on one line, not "ST/T"
         else:
             assert "PHỤ LỤC II" in text and "Tổng hợp ý kiến" in text
+
+
+def test_units_whose_cchc_completion_fell_are_named_in_assessment_and_proposals(results):
+    from dataclasses import replace
+
+    from aggregator.render.assessment import cchc_assessment
+
+    r = results[("CCHC", "2024-Y")]
+    rates = r.child_derived["R1"].dropna()
+    code = rates.index[len(rates) // 2]  # a unit in the middle: not an outlier on its own
+    before = r.child_derived.copy()
+    before.loc[code, "R1"] = rates[code] + 5  # last year it did better
+    previous = replace(r, child_derived=before)
+    unchanged = cchc_assessment(r, "220/KH-UBND", "Sở Nội vụ", previous=r)
+    fell = cchc_assessment(r, "220/KH-UBND", "Sở Nội vụ", previous=previous)
+    name = reporting_name(r.unit(code))
+    assert not any("giảm so với năm trước" in s for s in unchanged.shortcomings)
+    falling = next(s for s in fell.shortcomings if "giảm so với năm trước" in s)
+    assert name in falling
+    assert any(name in p and p.startswith("Chỉ đạo") for p in fell.proposals)
