@@ -46,6 +46,14 @@ def _ok(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
+def _concerned(r: RoundResult, codes: list[str]) -> int:
+    """How many units have a positive sum of `codes`."""
+    frame = r.child_values
+    if frame.empty or any(c not in frame for c in codes):
+        return 0
+    return int((frame[codes].fillna(0).sum(axis=1) > 0).sum())
+
+
 def _top(r: RoundResult, codes: list[str]) -> list[str]:
     """Units with the largest sum of `codes`, positive only, most first."""
     frame = r.child_values
@@ -128,11 +136,14 @@ def ktcv_assessment(r: RoundResult, plan: str, issuing: str, dkt: RoundResult | 
                             f"thấp hơn nhiều so với mức chung của tỉnh ({vn_percent(d['R1'])}).")
     if t["6.4"]:
         units = _top(r, ["6.4"])
+        where = ("nhiều nhất tại " if _concerned(r, ["6.4"]) > len(units) else "tại ")
         shortcomings.append(f"Còn {n(t['6.4'])} người có vi phạm đang xem xét xử lý"
-                            + (f" ({join_names(units)})" if units else "") + ".")
-        proposals.append(f"Chỉ đạo {_whom(units, issuing) or 'các cơ quan, đơn vị'} "
-                         f"khẩn trương hoàn thành việc xem xét, xử lý {n(t['6.4'])} người có vi "
-                         f"phạm, báo cáo kết quả về {issuing}.")
+                            + (f", {where}{join_names(units)}" if units else "") + ".")
+        whom = _whom(units, issuing) or "các cơ quan, đơn vị"
+        if where.startswith("nhiều nhất"):
+            whom = f"các cơ quan, đơn vị, địa phương còn người đang xem xét xử lý, nhất là {whom},"
+        proposals.append(f"Chỉ đạo {whom} khẩn trương hoàn thành việc xem xét, xử lý "
+                         f"{n(t['6.4'])} người có vi phạm, báo cáo kết quả về {issuing}.")
     if t["7"] and t["7.1"] < t["7"]:
         shortcomings.append(f"Mới có {n(t['7.1'])}/{n(t['7'])} kiến nghị sau kiểm tra được thực "
                             f"hiện xong ({vn_percent(d.get('R4'))}).")
