@@ -65,7 +65,8 @@ def task_paragraphs(r: RoundResult) -> list[str]:
 def reform_paragraphs(r: RoundResult) -> list[str]:
     t, d = r.totals, r.derived
     return [
-        f"Các cơ quan, đơn vị, địa phương đã tổ chức {n(t['3'])} cuộc tự kiểm tra CCHC tại {n(t['3.1'])} cơ quan, đơn vị "
+        f"Các cơ quan, đơn vị, địa phương đã tổ chức {n(t['3'])} cuộc tự kiểm tra CCHC tại "
+        f"{n(t['3.1'])} cơ quan, đơn vị "
         f"trực thuộc và UBND cấp xã; phát hiện {n(t['4'])} tồn tại, hạn chế, đã khắc phục "
         f"{n(t['4.1'])} ({vn_percent(d['R2'])}).",
         f"Tổng số {n(t['5'])} thủ tục hành chính thuộc thẩm quyền giải quyết, trong đó {n(t['5.1'])} "

@@ -37,8 +37,9 @@ class ChartSpec:
 
 
 MIN_SPREAD = 5.0  # percentage points between the highest and the lowest bar of a rate chart
+# 160 mm wide in the report: at most about half an A4 page high (inches)
 MAX_HEIGHT_IN = 4.6
-SLOT_IN = 0.18  # inches of chart height per line of a bar's label (8 pt and some air)  # 160 mm wide in the report: at most about half an A4 page high
+SLOT_IN = 0.18  # inches of chart height per line of a bar's label (8 pt and some air)
 
 
 def worth_drawing(values: list[float], percent: bool = True) -> bool:
