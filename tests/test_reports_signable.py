@@ -205,6 +205,11 @@ def test_appendix_table_has_group_subtotals_and_a_grand_total(demo_run, results)
     assert sum(parse(row[2]) for row in subtotals) == parse(total[2])
     units = [row for row in rows if row[0].isdigit()]
     assert len(units) == r.expected
+    bold = {row.cells[1].text: all(run.bold for p in row.cells[1].paragraphs for run in p.runs
+                                   if run.text.strip())
+            for row in table.rows[1:]}
+    assert bold["Tổng cộng"] and all(bold[row[1]] for row in subtotals)
+    assert not bold[units[0][1]]  # a unit's row stays regular
 
 
 def test_appendices_numbered_landscape_binding_edge_and_title_rule(demo_run):

@@ -122,7 +122,7 @@ def _unit_row(r: RoundResult, code: str, rank: str) -> dict[str, str]:
     has = code in r.child_values.index
     v = r.child_values.loc[code] if has else None
     return {
-        "rank": rank, "name": child_name(r, code),
+        "rank": rank, "name": child_name(r, code), "total": False,
         "score": _value(v["10"], 2) if has else DASH,
         "completion": vn_percent(r.child_derived.loc[code, "R1"]) if has else DASH,
         "digitized": _value(v["7"]) if has else DASH,
@@ -136,7 +136,7 @@ def _mean_row(r: RoundResult, name: str, codes: list[str]) -> dict[str, str]:
     present = [c for c in codes if c in r.child_values.index]
     v = r.child_values.loc[present].mean() if present else None
     done = r.child_values.loc[present, ["2.HT", "2.KH"]].sum() if present else None
-    return {"rank": "", "name": name,
+    return {"rank": "", "name": name, "total": True,
             "score": _value(v["10"], 2) if v is not None else DASH,
             "completion": vn_percent(ratio(done["2.HT"], done["2.KH"])) if done is not None else DASH,
             "digitized": _value(v["7"]) if v is not None else DASH,
@@ -153,7 +153,8 @@ def unit_rows(r: RoundResult) -> list[dict[str, str]]:
     rows = []
     for group, codes in groups.items():
         if len(groups) > 1:
-            rows.append({"rank": "", "name": f"Khối {_label(group)}", "score": "", "completion": "",
+            rows.append({"rank": "", "name": f"Khối {_label(group)}", "total": True,
+                         "score": "", "completion": "",
                          "digitized": "", "satisfaction": "", "e_documents": "", "status": ""})
         ranked = [c for c in scores.index if c in codes]
         rows += [_unit_row(r, c, str(i)) for i, c in enumerate(ranked, start=1)]

@@ -127,7 +127,7 @@ def build_ktcv_report(path: Path, annual: bool = False) -> Path:
          "{{ u.violations }}", "{{ u.handled }}", "{{ u.resolved }}", "{{ u.on_time_rate }}",
          "{{ u.status }}"],
         "u in unit_rows",
-        [1.2, 6.2, 2.1, 2.1, 2.1, 2.1, 2.7, 2.0, 2.6],
+        [1.2, 6.2, 2.1, 2.1, 2.1, 2.1, 2.7, 2.0, 2.6], bold_if="u.total",
     )
     if annual:
         appendix_heading(doc, "PHỤ LỤC II",
@@ -184,7 +184,8 @@ def build_cchc_report(path: Path) -> Path:
                      "Văn bản điện tử (%)", "Tình trạng báo cáo"],
                ["{{ u.rank }}", "{{ u.name }}", "{{ u.score }}", "{{ u.completion }}",
                 "{{ u.digitized }}", "{{ u.satisfaction }}", "{{ u.e_documents }}", "{{ u.status }}"],
-               "u in unit_rows", [1.7, 6.9, 2.4, 2.6, 2.4, 2.1, 2.4, 2.5])
+               "u in unit_rows", [1.7, 6.9, 2.4, 2.6, 2.4, 2.1, 2.4, 2.5],
+               bold_if="u.total")
     _opinions(doc, "II", ["Kết quả nổi bật", "Tồn tại, hạn chế", "Mô hình, cách làm hay, sáng kiến",
                           "Đề xuất, kiến nghị"])
     path.parent.mkdir(parents=True, exist_ok=True)

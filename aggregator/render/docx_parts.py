@@ -168,7 +168,10 @@ def signature_block(doc) -> None:
     cell_para(right, "{{ signer_name }}", bold=True, size=14)
 
 
-def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float]):
+def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float],
+               bold_if: str | None = None):
+    """A table with one row per item of `loop`; `bold_if` (an expression such as "u.total")
+    prints every cell of that item's row in bold (totals and subtotals)."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -183,7 +186,15 @@ def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: lis
         p.paragraph_format.space_after = Pt(0)
         text_column = i == 1 or widths[i] >= 4.5  # names and contents read left-aligned
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if text_column else WD_ALIGN_PARAGRAPH.CENTER
+        if bold_if:
+            p.add_run("{% if " + bold_if + " %}")
+            strong = p.add_run(expr)
+            strong.bold = True
+            strong.font.size = Pt(12)
+            p.add_run("{% else %}")
         p.add_run(expr).font.size = Pt(12)
+        if bold_if:
+            p.add_run("{% endif %}")
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     set_widths(table, widths)
     return table
