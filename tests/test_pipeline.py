@@ -113,8 +113,8 @@ def test_word_report_reopens_and_carries_the_totals(scenario):
     inspections = f"{int(round_.totals['1']):,}".replace(",", ".")
     dossiers = f"{int(round_.totals['8']):,}".replace(",", ".")
     assert f"thực hiện {inspections} cuộc kiểm tra công vụ" in text
-    assert "26/29 cơ quan, đơn vị, địa phương đã gửi báo cáo" in text
-    assert "Sở Ngoại vụ" in text and "Huyện Đại Từ" in text  # missing, by name
+    assert "báo cáo của 26/29 cơ quan, đơn vị, địa phương" in text
+    assert "Sở Ngoại vụ" in text and "UBND huyện Đại Từ" in text  # missing, by name
     assert dossiers in cells
     assert "{{" not in text + cells and "{%" not in text + cells
     assert "Số:" in cells and "/BC-SNV" in cells and "Độc lập - Tự do - Hạnh phúc" in cells

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aggregator.forms import FormRegistry
 from aggregator.pipeline.workers import Workers
+from aggregator.render.report_codes import check_report_codes
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import Config, check_references, load_config
@@ -35,6 +36,7 @@ def open_context(root: Path) -> Context:
     config = load_config(root)
     units = UnitRegistry.from_file(config.units_file or DEFAULT_UNITS_FILE)
     forms = FormRegistry.default(ws.forms_dir)
+    check_report_codes(forms, [shipped_templates_dir() / "forms", ws.forms_dir])
     units.check_forms({f.code for f in forms})
     check_references(root, config, {f.code for f in forms}, units)
     return Context(ws, config, units, forms)

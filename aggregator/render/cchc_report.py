@@ -8,20 +8,25 @@ from datetime import date
 from pathlib import Path
 
 from aggregator.consolidate import RoundResult, ratio
-from aggregator.render.charts import ChartSpec, draw
+from aggregator.consolidate.completeness import GROUP_LABELS
+from aggregator.render.assessment import cchc_assessment
+from aggregator.render.direct_findings import CCHC_SCOPES, dkt_paragraphs
+from aggregator.render.plan_sections import direction_paragraphs, next_tasks
 from aggregator.render.report_context import (
     NO_ANSWER,
     attributed_texts,
     by_child,
+    child_name,
+    child_names,
     child_status,
     common,
+    group_of,
     lower_first,
     n,
-    names,
     status_paragraphs,
+    window_sentence,
 )
 from aggregator.render.vn import DASH, vn_number, vn_percent
-from aggregator.render.word import Picture
 from aggregator.workspace.config import Config
 
 
@@ -60,15 +65,16 @@ def task_paragraphs(r: RoundResult) -> list[str]:
 def reform_paragraphs(r: RoundResult) -> list[str]:
     t, d = r.totals, r.derived
     return [
-        f"Các đơn vị đã tổ chức {n(t['3'])} cuộc tự kiểm tra CCHC tại {n(t['3.1'])} cơ quan, đơn vị "
+        f"Các cơ quan, đơn vị, địa phương đã tổ chức {n(t['3'])} cuộc tự kiểm tra CCHC tại "
+        f"{n(t['3.1'])} cơ quan, đơn vị "
         f"trực thuộc và UBND cấp xã; phát hiện {n(t['4'])} tồn tại, hạn chế, đã khắc phục "
         f"{n(t['4.1'])} ({vn_percent(d['R2'])}).",
         f"Tổng số {n(t['5'])} thủ tục hành chính thuộc thẩm quyền giải quyết, trong đó {n(t['5.1'])} "
         f"thủ tục cung cấp dịch vụ công trực tuyến toàn trình ({vn_percent(d['R3'])}) và "
         f"{n(t['5.2'])} thủ tục một phần; {n(t['6'])} thủ tục được rà soát, đề xuất đơn giản hóa.",
-        f"Bình quân các đơn vị: tỷ lệ hồ sơ được số hóa kết quả giải quyết đạt {vn_percent(t['7'])}; "
-        f"tỷ lệ hài lòng của người dân, doanh nghiệp {vn_percent(t['8'])}; tỷ lệ văn bản đi được ký "
-        f"số, gửi nhận điện tử {vn_percent(t['9'])}.",
+        f"Tính bình quân của các đơn vị, tỷ lệ hồ sơ được số hóa kết quả giải quyết đạt "
+        f"{vn_percent(t['7'])}, tỷ lệ hài lòng của người dân, doanh nghiệp đạt {vn_percent(t['8'])}, "
+        f"tỷ lệ văn bản đi được ký số, gửi nhận điện tử đạt {vn_percent(t['9'])}.",
     ]
 
 
@@ -76,61 +82,113 @@ def _ranked(r: RoundResult):
     return by_child(r, "10").sort_values(ascending=False)
 
 
+def _groups(r: RoundResult) -> dict[str, list[str]]:
+    """Units directly below the consolidating unit by group, in the order of the unit list: the
+    index of a provincial agency and of a district use different criteria, so each is ranked
+    within its own group."""
+    groups: dict[str, list[str]] = {}
+    for child in r.by_child:
+        groups.setdefault(group_of(r, child.key), []).append(child.key)
+    return groups
+
+
+def _label(group: str) -> str:
+    label = GROUP_LABELS.get(group, group) or "Các đơn vị"
+    return lower_first(label) if label.startswith("Sở") else label
+
+
 def score_paragraphs(r: RoundResult) -> list[str]:
     scores = _ranked(r)
     if scores.empty:
         return ["Chưa có đơn vị báo cáo điểm tự đánh giá chỉ số CCHC."]
-    best, worst = names(r, [scores.index[0], scores.index[-1]])
-    return [f"Điểm tự đánh giá chỉ số CCHC bình quân đạt {_value(r.totals['10'], 2)} điểm; cao "
-            f"nhất là {best} ({_value(scores.iloc[0], 2)} điểm), thấp nhất là {worst} "
-            f"({_value(scores.iloc[-1], 2)} điểm). Xếp hạng chi tiết tại Phụ lục."]
+    out = [f"Điểm tự đánh giá chỉ số CCHC bình quân đạt {_value(r.totals['10'], 2)} điểm. Do bộ "
+           "tiêu chí của khối sở, ban, ngành và khối UBND cấp huyện khác nhau, việc xếp hạng được "
+           "thực hiện trong từng khối (chi tiết tại Phụ lục I)."]
+    for group, codes in _groups(r).items():
+        ranked = scores[[c for c in scores.index if c in codes]]
+        if ranked.empty:
+            continue
+        if len(ranked) == 1:
+            out.append(f"Khối {_label(group)}: {child_name(r, ranked.index[0])} đạt "
+                       f"{_value(ranked.iloc[0], 2)} điểm.")
+            continue
+        best, worst = child_names(r, [ranked.index[0], ranked.index[-1]])
+        out.append(f"Khối {_label(group)}: cao nhất là {best} ({_value(ranked.iloc[0], 2)} điểm), "
+                   f"thấp nhất là {worst} ({_value(ranked.iloc[-1], 2)} điểm).")
+    return out
+
+
+def _unit_row(r: RoundResult, code: str, rank: str) -> dict[str, str]:
+    has = code in r.child_values.index
+    v = r.child_values.loc[code] if has else None
+    return {
+        "rank": rank, "name": child_name(r, code), "total": False,
+        "score": _value(v["10"], 2) if has else DASH,
+        "completion": vn_percent(r.child_derived.loc[code, "R1"]) if has else DASH,
+        "digitized": _value(v["7"]) if has else DASH,
+        "satisfaction": _value(v["8"]) if has else DASH,
+        "e_documents": _value(v["9"]) if has else DASH,
+        "status": child_status(r, code),
+    }
+
+
+def _mean_row(r: RoundResult, name: str, codes: list[str]) -> dict[str, str]:
+    present = [c for c in codes if c in r.child_values.index]
+    v = r.child_values.loc[present].mean() if present else None
+    done = r.child_values.loc[present, ["2.HT", "2.KH"]].sum() if present else None
+    return {"rank": "", "name": name, "total": True,
+            "score": _value(v["10"], 2) if v is not None else DASH,
+            "completion": vn_percent(ratio(done["2.HT"], done["2.KH"])) if done is not None else DASH,
+            "digitized": _value(v["7"]) if v is not None else DASH,
+            "satisfaction": _value(v["8"]) if v is not None else DASH,
+            "e_documents": _value(v["9"]) if v is not None else DASH,
+            "status": f"{n(len(present))}/{n(len(codes))} đã nộp"}
 
 
 def unit_rows(r: RoundResult) -> list[dict[str, str]]:
+    """The ranking, within each group (a heading row per group when there are several), each
+    group closed by its average row, then the province-wide average."""
     scores = _ranked(r)
-    rank = {code: i for i, code in enumerate(scores.index, start=1)}
-    order = list(scores.index) + [c.key for c in r.by_child if c.key not in rank]
+    groups = _groups(r)
     rows = []
-    for code in order:
-        has = code in r.child_values.index
-        v = r.child_values.loc[code] if has else None
-        rows.append({
-            "rank": str(rank.get(code, DASH)), "name": r.names.get(code, code),
-            "score": _value(v["10"], 2) if has else DASH,
-            "completion": vn_percent(r.child_derived.loc[code, "R1"]) if has else DASH,
-            "digitized": _value(v["7"]) if has else DASH,
-            "satisfaction": _value(v["8"]) if has else DASH,
-            "e_documents": _value(v["9"]) if has else DASH,
-            "status": child_status(r, code),
-        })
+    for group, codes in groups.items():
+        if len(groups) > 1:
+            rows.append({"rank": "", "name": f"Khối {_label(group)}", "total": True,
+                         "score": "", "completion": "",
+                         "digitized": "", "satisfaction": "", "e_documents": "", "status": ""})
+        ranked = [c for c in scores.index if c in codes]
+        rows += [_unit_row(r, c, str(i)) for i, c in enumerate(ranked, start=1)]
+        rows += [_unit_row(r, c, DASH) for c in codes if c not in ranked]
+        if len(groups) > 1:
+            rows.append(_mean_row(r, f"Bình quân khối {_label(group)}", codes))
+    rows.append(_mean_row(r, "Bình quân chung", [c for cs in groups.values() for c in cs]))
     return rows
 
 
-def chart_specs(r: RoundResult, folder: Path) -> dict[str, ChartSpec | None]:
-    scores = _ranked(r)
-    if not len(scores):
-        return {"chart_scores": None}
-    return {"chart_scores": ChartSpec(folder, f"diem-cchc-{r.period.code}",
-                                      "Điểm tự đánh giá chỉ số CCHC", tuple(names(r, scores.index)),
-                                      tuple(scores.values), horizontal=True)}
-
-
 def cchc_context(r: RoundResult, config: Config, report_date: date,
-                 chart_dir: Path | None = None) -> dict:
-    chart = None
-    if chart_dir and (spec := chart_specs(r, chart_dir)["chart_scores"]):
-        chart = Picture(draw(spec))
+                 chart_dir: Path | None = None, dkt: RoundResult | None = None,
+                 previous: RoundResult | None = None, titles: dict[str, str] | None = None) -> dict:
+    own = (config.issuing_code,)
+    judged = cchc_assessment(r, config.plan_number, config.issuing_body_name, dkt, previous,
+                             CCHC_SCOPES)
     return common(config, report_date) | {
+        "recipient": config.cchc_recipient,
         "period_label_lower": lower_first(r.period.label),
-        "status_paragraphs": status_paragraphs(r),
+        "direction_paragraphs": direction_paragraphs(r, config),
+        "window_text": window_sentence(r),
+        "status_paragraphs": status_paragraphs(r, config.issuing_body_name),
         "task_paragraphs": task_paragraphs(r),
         "task_rows": task_rows(r),
         "reform_paragraphs": reform_paragraphs(r) if r.submitted else [],
         "score_paragraphs": score_paragraphs(r),
-        "chart_scores": chart,
-        "strengths": attributed_texts(r, "11") or [NO_ANSWER],
-        "shortcomings": attributed_texts(r, "12") or [NO_ANSWER],
-        "good_practices": attributed_texts(r, "13") or [NO_ANSWER],
-        "recommendations": attributed_texts(r, "14") or ["Chưa có đơn vị đề xuất, kiến nghị."],
+        "dkt_paragraphs": dkt_paragraphs(dkt, CCHC_SCOPES),
+        "assessment_strengths": judged.strengths or [NO_ANSWER],
+        "assessment_shortcomings": judged.shortcomings or ["Chưa phát hiện tồn tại, hạn chế."],
+        "proposals": judged.proposals,
+        "next_tasks": next_tasks(r, config, report_date, titles or {r.form.code: r.form.title}),
+        "strengths": attributed_texts(r, "11", own) or [NO_ANSWER],
+        "shortcomings": attributed_texts(r, "12", own) or [NO_ANSWER],
+        "good_practices": attributed_texts(r, "13", own) or [NO_ANSWER],
+        "recommendations": attributed_texts(r, "14", own) or ["Chưa có đơn vị đề xuất, kiến nghị."],
         "unit_rows": unit_rows(r),
     }

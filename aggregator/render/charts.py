@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aggregator.render.safe_write import write_replacing
 
+STYLE = 2  # bump when the drawing changes: charts already in an outbox are then redrawn
 DPI = 150  # 160 mm wide in the report: ~150 dpi at print size
 FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]  # installed ones, in this order
 
@@ -30,9 +31,23 @@ class ChartSpec:
 
     @property
     def path(self) -> Path:
-        content = asdict(self) | {"folder": "", "dpi": DPI}
+        content = asdict(self) | {"folder": "", "dpi": DPI, "style": STYLE}
         digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:10]
         return self.folder / f"{self.stem}-{digest}.png"
+
+
+MIN_SPREAD = 5.0  # percentage points between the highest and the lowest bar of a rate chart
+# 160 mm wide in the report: at most about half an A4 page high (inches)
+MAX_HEIGHT_IN = 4.6
+SLOT_IN = 0.18  # inches of chart height per line of a bar's label (8 pt and some air)
+
+
+def worth_drawing(values: list[float], percent: bool = True) -> bool:
+    """A chart says something: at least two bars, and for rates a visible spread (a chart where
+    every bar is 98–100% says less than the sentence already does)."""
+    if len(values) < 2:
+        return False
+    return not percent or max(values) - min(values) >= MIN_SPREAD
 
 
 def _vn(value: float, decimals: int = 0) -> str:
@@ -58,12 +73,19 @@ def draw(spec: ChartSpec) -> Path:
     plt.rcParams.update({"font.family": [f for f in FONTS if f in installed] or ["DejaVu Serif"],
                          "font.size": 10})
     labels, values, horizontal = list(spec.labels), list(spec.values), spec.horizontal
-    wrapped = [textwrap.fill(label, 28 if horizontal else 16) for label in labels]
-    height = max(3.2, 0.32 * len(labels) + 1.2) if horizontal else 3.6
+    wrapped = [textwrap.fill(label, 52 if horizontal else 16) for label in labels]
+    tallest = max((w.count("\n") + 1 for w in wrapped), default=1)
+    # Bars are evenly spaced: every slot must hold the tallest wrapped label, or the long ones
+    # print over their neighbours; within half a page, a smaller font rather than a taller chart.
+    font = 8 if SLOT_IN * tallest * len(labels) + 0.9 <= MAX_HEIGHT_IN else 6.5
+    slot = SLOT_IN * (1 if font == 8 else 0.8)
+    height = min(MAX_HEIGHT_IN, max(2.4, slot * tallest * len(labels) + 0.9)) \
+        if horizontal else 3.6
     fig, ax = plt.subplots(figsize=(6.3, height), dpi=DPI)
     decimals = 1 if spec.percent else 0
     if horizontal:
         bars = ax.barh(wrapped[::-1], values[::-1], color="#2F5597")
+        plt.setp(ax.get_yticklabels(), fontsize=font)
         ax.set_xlim(0, 100 if spec.percent else max(values + [1]) * 1.15)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _vn(v)))
     else:
@@ -78,8 +100,8 @@ def draw(spec: ChartSpec) -> Path:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     # Fixed margins instead of tight_layout (which costs a full extra draw): room for the labels.
-    fig.subplots_adjust(left=0.36 if horizontal else 0.08, right=0.95, top=0.9,
-                        bottom=0.08 if horizontal else 0.3)
+    fig.subplots_adjust(left=0.5 if horizontal else 0.08, right=0.95, top=1 - 0.4 / height,
+                        bottom=0.35 / height if horizontal else 0.3)
     try:
         write_replacing(path, lambda tmp: fig.savefig(tmp, dpi=DPI, format="png"))
     finally:

@@ -68,6 +68,33 @@ def para(container, text: str = "", *, bold=False, italic=False, size=None, alig
     return p
 
 
+def heading(container, text: str, *, align=None):
+    """A bold heading kept on the page of the paragraph that follows it (never alone at the foot
+    of a page)."""
+    p = para(container, text, bold=True, align=align)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def short_rule(doc, width_cm: float = 4.0):
+    """The short centred rule under the summary line below a document's title (Nghị định 30):
+    an empty centred paragraph whose bottom border is the rule, indented to `width_cm`."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt = p.paragraph_format
+    side = Cm((16.5 - width_cm) / 2)  # the text width of the portrait page is 16.5 cm
+    fmt.left_indent = fmt.right_indent = side
+    fmt.space_after = Pt(12)
+    fmt.line_spacing = 0.5
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    p._p.get_or_add_pPr().append(borders)
+    return p
+
+
 def no_borders(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -109,8 +136,13 @@ def header_block(doc, number_suffix: str, subject: str | None = None) -> None:
 
 
 def signature_block(doc) -> None:
+    """Nơi nhận and the signature, in one row that never splits across pages (the signer's name
+    is never alone on a page)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the closing sentence too
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     set_widths(table, [8.0, 8.5])
     left, right = table.rows[0].cells
     p = left.paragraphs[0]
@@ -136,7 +168,10 @@ def signature_block(doc) -> None:
     cell_para(right, "{{ signer_name }}", bold=True, size=14)
 
 
-def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float]):
+def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: list[float],
+               bold_if: str | None = None):
+    """A table with one row per item of `loop`; `bold_if` (an expression such as "u.total")
+    prints every cell of that item's row in bold (totals and subtotals)."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -151,7 +186,15 @@ def loop_table(doc, headers: list[str], cells: list[str], loop: str, widths: lis
         p.paragraph_format.space_after = Pt(0)
         text_column = i == 1 or widths[i] >= 4.5  # names and contents read left-aligned
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if text_column else WD_ALIGN_PARAGRAPH.CENTER
+        if bold_if:
+            p.add_run("{% if " + bold_if + " %}")
+            strong = p.add_run(expr)
+            strong.bold = True
+            strong.font.size = Pt(12)
+            p.add_run("{% else %}")
         p.add_run(expr).font.size = Pt(12)
+        if bold_if:
+            p.add_run("{% endif %}")
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
     set_widths(table, widths)
     return table
@@ -174,13 +217,24 @@ def bullets(doc, loop: str, text: str) -> None:
 
 
 
+def appendix_heading(doc, title: str, subtitle: str, note: str) -> None:
+    """A further appendix on the same landscape section, on a new page."""
+    p = para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    p.paragraph_format.page_break_before = True
+    p.paragraph_format.keep_with_next = True
+    para(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    para(doc, note, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
 def landscape_appendix(doc, title: str, subtitle: str, note: str):
     """A new landscape section for the appendix; page numbering continues on its first page."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin, section.right_margin = Mm(20), Mm(15)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(20)
+    # Bound with the portrait pages, a landscape page's top lies at the binding edge: it keeps the
+    # 30 mm of a portrait left margin, and so does its left side.
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(20)
     section.different_first_page_header_footer = False
     para(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     para(doc, subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)

@@ -4,23 +4,28 @@ The annual one adds the provincial team's direct inspections (DKT) and remediati
 from __future__ import annotations
 
 import math
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.charts import ChartSpec, draw
+from aggregator.render.assessment import ktcv_assessment
+from aggregator.render.charts import ChartSpec, draw, worth_drawing
+from aggregator.render.direct_findings import dkt_paragraphs
+from aggregator.render.plan_sections import direction_paragraphs, next_tasks
 from aggregator.render.report_context import (
     NO_ANSWER,
     attributed_texts,
     by_child,
+    child_name,
+    child_names,
     child_status,
     common,
+    group_of,
     join,
     lower_first,
     n,
-    names,
     status_paragraphs,
+    window_sentence,
 )
 from aggregator.render.unit_text import quoted
 from aggregator.render.vn import DASH, vn_percent, vn_short_date
@@ -32,6 +37,11 @@ VIOLATION_TYPES = ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8"]
 
 def _nonzero(pairs: list[tuple[str, float]], unit: str) -> list[str]:
     return [f"{label} {n(v)} {unit}".strip() for label, v in pairs if v]
+
+
+def _phrase(label: str) -> str:
+    """A form label inside a sentence: lower-case start, no colon ("TTHC: gây…" → "TTHC gây…")."""
+    return lower_first(label).replace(": ", " ").replace(";", ",")
 
 
 def inspection_paragraphs(r: RoundResult) -> list[str]:
@@ -49,11 +59,12 @@ def inspection_paragraphs(r: RoundResult) -> list[str]:
         out.append("Trong kỳ, các cơ quan, đơn vị, địa phương chưa báo cáo cuộc kiểm tra công vụ nào.")
     if t["4"]:
         kinds = sorted(((t[c], c) for c in VIOLATION_TYPES if t[c]), reverse=True)[:3]
-        main = join([f"{lower_first(labels[c].label)} ({n(v)} lượt)" for v, c in kinds])
+        main = [f"{_phrase(labels[c].label)} ({n(v)} lượt)" for v, c in kinds]
+        main = "; ".join(main[:-1]) + " và " + main[-1] if len(main) > 1 else "".join(main)
         out.append(
             f"Qua kiểm tra, phát hiện {n(t['4'])} người có vi phạm (chiếm {vn_percent(d['R3'])} số "
             f"người được kiểm tra) với {n(t['5'])} lượt vi phạm"
-            + (f", chủ yếu về: {main}." if main else ".")
+            + (f", nhiều nhất là các vi phạm về {main}." if main else ".")
         )
     elif t["1"]:
         out.append("Qua kiểm tra, chưa phát hiện cán bộ, công chức, viên chức, người lao động vi phạm.")
@@ -102,37 +113,15 @@ def dossier_paragraphs(r: RoundResult) -> list[str]:
     return out
 
 
-def dkt_paragraphs(dkt: RoundResult | None) -> list[str]:
-    if dkt is None or dkt.records.empty:
-        return ["Trong kỳ, Đoàn kiểm tra của tỉnh chưa có phiếu kết quả kiểm tra trực tiếp."]
-    visits, units = len(dkt.records), dkt.records["unit"].nunique()
-    kinds = Counter(dkt.records["2"]) if "2" in dkt.records else Counter()
-    order = dkt.form.by_code["2"].choices
-    listed = [f"{k.lower()} {n(kinds[k])} cuộc" for k in order if kinds.get(k)]
-    out = [f"Đoàn kiểm tra của tỉnh đã kiểm tra trực tiếp {n(visits)} cuộc tại {n(units)} cơ quan, "
-           f"đơn vị, địa phương" + (f" ({join(listed)})" if listed else "") + "."]
-    failed = []
-    for row in dkt.form.matrices[0].rows:
-        code = f"{row.code}.KQ"
-        if code in dkt.choices.index and dkt.choices.loc[code, "Chưa đạt"]:
-            failed.append((int(dkt.choices.loc[code, "Chưa đạt"]), row.label))
-    if failed:
-        failed.sort(reverse=True)
-        out.append("Các nội dung còn đơn vị chưa đạt: "
-                   + join([f"{lower_first(label)} ({n(c)} cuộc kiểm tra)" for c, label in failed[:4]])
-                   + ".")
-    else:
-        out.append("Các nội dung được kiểm tra đều đạt yêu cầu.")
-    return out
-
-
 def kpkn_paragraphs(kpkn: RoundResult | None) -> list[str]:
     if kpkn is None or not kpkn.totals.get("T"):
         return ["Chưa có đơn vị báo cáo kết quả thực hiện kiến nghị, khắc phục tồn tại."]
     t = kpkn.totals
-    return [f"{n(kpkn.submitted)} đơn vị báo cáo {n(t['T'])} tồn tại, kiến nghị sau kiểm tra: đã khắc "
-            f"phục {n(t['T.1'])} ({vn_percent(kpkn.derived['R1'])}), đang khắc phục {n(t['T.2'])}, "
-            f"chưa khắc phục {n(t['T.3'])}. Danh sách các tồn tại chưa khắc phục xong tại Phụ lục."]
+    return [f"Có {n(kpkn.submitted)} cơ quan, đơn vị, địa phương báo cáo {n(t['T'])} tồn tại, kiến "
+            f"nghị sau kiểm tra: đã khắc phục {n(t['T.1'])} nội dung "
+            f"({vn_percent(kpkn.derived['R1'])}), đang khắc phục {n(t['T.2'])} nội dung, chưa khắc "
+            f"phục {n(t['T.3'])} nội dung. Danh sách các tồn tại, kiến nghị chưa khắc phục xong tại "
+            "Phụ lục II."]
 
 
 def open_items(kpkn: RoundResult | None) -> list[dict[str, str]]:
@@ -144,7 +133,7 @@ def open_items(kpkn: RoundResult | None) -> list[dict[str, str]]:
     def text(value: object) -> str:
         return quoted(str(value or ""), workbook)
 
-    return [{"stt": str(i), "unit": kpkn.unit(r["unit"]).name, "notice": text(r.get("SO_NGAY")),
+    return [{"stt": str(i), "unit": child_name(kpkn, r["unit"]), "notice": text(r.get("SO_NGAY")),
              "content": text(r.get("NOI_DUNG")), "result": text(r.get("KET_QUA"))}
             for i, r in enumerate(rows.to_dict("records"), start=1)]
 
@@ -153,31 +142,56 @@ def _cell(value: float) -> str:
     return DASH if value is None or (isinstance(value, float) and math.isnan(value)) else n(value)
 
 
+COLUMNS = {"inspections": "1", "violators": "4", "violations": "5", "handled": "6",
+           "resolved": "9"}
+
+
+def _row(stt: str, name: str, v, status: str, total: bool = False) -> dict[str, str]:
+    """One appendix row from a Series of values (None: the unit has not reported)."""
+    row = {"stt": stt, "name": name, "status": status, "total": total}
+    for key, code in COLUMNS.items():
+        row[key] = _cell(v[code]) if v is not None else DASH
+    rate = None
+    if v is not None and v["9"] and not math.isnan(v["9"]):
+        rate = (v["9.1"] + v["9.2"]) / v["9"] * 100
+    row["on_time_rate"] = vn_percent(rate)
+    return row
+
+
 def unit_rows(r: RoundResult) -> list[dict[str, str]]:
-    """The appendix: one row per unit directly below the consolidating unit."""
-    rows = []
-    for i, child in enumerate(r.by_child, start=1):
-        code = child.key
-        has = code in r.child_values.index
-        v = r.child_values.loc[code] if has else None
-        rate = r.child_derived.loc[code, "R1"] if has else None
-        rows.append({
-            "stt": str(i), "name": r.names.get(code, code),
-            "inspections": _cell(v["1"]) if has else DASH,
-            "violators": _cell(v["4"]) if has else DASH,
-            "violations": _cell(v["5"]) if has else DASH,
-            "handled": _cell(v["6"]) if has else DASH,
-            "resolved": _cell(v["9"]) if has else DASH,
-            "on_time_rate": vn_percent(None if rate is None or math.isnan(rate) else rate),
-            "status": child_status(r, code),
-        })
+    """The appendix: one row per unit directly below the consolidating unit, a subtotal row per
+    group of units (when there are several) and the "Tổng cộng" row."""
+    from aggregator.consolidate.completeness import GROUP_LABELS
+
+    groups: dict[str, list[str]] = {}
+    for child in r.by_child:
+        groups.setdefault(group_of(r, child.key), []).append(child.key)
+    rows, i = [], 0
+    values = r.child_values
+    for group, codes in groups.items():
+        for code in codes:
+            i += 1
+            v = values.loc[code] if code in values.index else None
+            rows.append(_row(str(i), child_name(r, code), v, child_status(r, code)))
+        if len(groups) > 1:
+            present = [c for c in codes if c in values.index]
+            label = GROUP_LABELS.get(group, group) or "Khác"
+            sub = values.loc[present].sum() if present else None
+            reported = sum(c.reported for c in r.by_child if c.key in codes)
+            expected = sum(c.expected for c in r.by_child if c.key in codes)
+            rows.append(_row("", f"Cộng khối {lower_first(label) if label.startswith('Sở') else label}",
+                             sub, f"{n(reported)}/{n(expected)} đã nộp", total=True))
+    total = values.sum() if len(values) else None
+    rows.append(_row("", "Tổng cộng", total, f"{n(r.submitted)}/{n(r.expected)} đã nộp",
+                     total=True))
     return rows
 
 
 def key_figures(r: RoundResult) -> list[dict[str, str]]:
     rows = [{"code": i.code, "label": f"{i.label} ({i.unit})", "value": n(r.totals[i.code])}
             for i in r.form.indicators if i.is_numeric and "." not in i.code]
-    rows += [{"code": d.code, "label": d.label, "value": vn_percent(r.derived[d.code])}
+    # Derived rates carry internal codes (R1…): the reader sees the label only.
+    rows += [{"code": "", "label": d.label, "value": vn_percent(r.derived[d.code])}
              for d in r.form.derived]
     return rows
 
@@ -191,26 +205,35 @@ def chart_specs(r: RoundResult, folder: Path) -> dict[str, ChartSpec | None]:
                                tuple(t[c] for c in VIOLATION_TYPES), horizontal=True)
     rates = by_child(r, "R1").sort_values(ascending=False)
     on_time = None
-    if len(rates):
+    if worth_drawing(list(rates.values)):
         on_time = ChartSpec(folder, f"dung-han-{r.period.code}",
                             "Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn (%)",
-                            tuple(names(r, rates.index)), tuple(rates.values), horizontal=True,
+                            tuple(child_names(r, rates.index)), tuple(rates.values), horizontal=True,
                             percent=True)
     return {"chart_violations": violations, "chart_on_time": on_time}
 
 
 def ktcv_context(r: RoundResult, config: Config, report_date: date, chart_dir: Path | None = None,
-                 dkt: RoundResult | None = None, kpkn: RoundResult | None = None) -> dict:
+                 dkt: RoundResult | None = None, kpkn: RoundResult | None = None,
+                 titles: dict[str, str] | None = None) -> dict:
+    own = (config.issuing_code,)  # the department's proposals are the report's own, not quoted
+    judged = ktcv_assessment(r, config.plan_number, config.issuing_body_name, dkt, kpkn)
     context = common(config, report_date) | {
         "period_label_lower": lower_first(r.period.label),
-        "status_paragraphs": status_paragraphs(r),
+        "direction_paragraphs": direction_paragraphs(r, config),
+        "window_text": window_sentence(r),
+        "status_paragraphs": status_paragraphs(r, config.issuing_body_name),
         "inspection_paragraphs": inspection_paragraphs(r),
         "dossier_paragraphs": dossier_paragraphs(r),
         "key_figures": key_figures(r),
-        "strengths": attributed_texts(r, "15") or [NO_ANSWER],
-        "shortcomings": attributed_texts(r, "16") or [NO_ANSWER],
-        "good_practices": attributed_texts(r, "17") or [NO_ANSWER],
-        "recommendations": attributed_texts(r, "18") or ["Chưa có đơn vị đề xuất, kiến nghị."],
+        "assessment_strengths": judged.strengths or [NO_ANSWER],
+        "assessment_shortcomings": judged.shortcomings or ["Chưa phát hiện tồn tại, hạn chế."],
+        "proposals": judged.proposals,
+        "next_tasks": next_tasks(r, config, report_date, titles or {r.form.code: r.form.title}),
+        "strengths": attributed_texts(r, "15", own) or [NO_ANSWER],
+        "shortcomings": attributed_texts(r, "16", own) or [NO_ANSWER],
+        "good_practices": attributed_texts(r, "17", own) or [NO_ANSWER],
+        "recommendations": attributed_texts(r, "18", own) or ["Chưa có đơn vị đề xuất, kiến nghị."],
         "unit_rows": unit_rows(r),
         "dkt_paragraphs": dkt_paragraphs(dkt),
         "kpkn_paragraphs": kpkn_paragraphs(kpkn),

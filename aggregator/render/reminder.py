@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.report_context import common, n
+from aggregator.render.report_context import common, n, reporting_name
 from aggregator.render.vn import vn_date, vn_short_date
 from aggregator.workspace.config import Config
 
@@ -22,15 +22,50 @@ def outstanding(results: list[RoundResult], as_of: date) -> list[dict[str, str]]
         for s in r.statuses:
             if s.status not in ("missing", "rejected"):
                 continue
-            status = ("Chưa gửi báo cáo" if s.status == "missing" else
-                      f"Báo cáo gửi ngày {s.received_at:%d/%m/%Y} chưa đạt yêu cầu, đã trả lại")
-            rows.append({"unit": s.unit.name, "code": s.unit.code,
+            if s.status == "missing":
+                status = "Chưa gửi báo cáo"
+            else:
+                status = (f"Báo cáo gửi ngày {vn_short_date(s.received_at.date())} chưa đạt yêu "
+                          "cầu, đã trả lại" + _reason(s.rejected_issues))
+            rows.append({"unit": reporting_name(s.unit), "code": s.unit.code,
                          "report": f"Biểu {r.form.code} – {r.form.title} ({r.period.label})",
                          "deadline": vn_short_date(r.round.deadline), "status": status})
     rows.sort(key=lambda row: row["unit"])
     for i, row in enumerate(rows, start=1):
         row["stt"] = str(i)
     return rows
+
+
+REASONS_SHOWN = 2  # the first errors of a rejected file; the feedback file has them all
+
+
+def _reason(issues: tuple[str, ...]) -> str:
+    """': <first errors>' so each unit reads why its report came back."""
+    if not issues:
+        return "."
+    shown = "; ".join(_what(i) for i in issues[:REASONS_SHOWN])
+    more = len(issues) - REASONS_SHOWN
+    return (f", lý do: {shown}" + (f" và {n(more)} lỗi khác (xem tệp phản hồi)" if more > 0 else "")
+            + ".")
+
+
+def _what(message: str) -> str:
+    """The error itself, without its sheet and cell location (the feedback file has those)."""
+    message = message.strip().rstrip(".")
+    head, sep, rest = message.partition("): ")
+    if sep and ", ô " in head:
+        return rest
+    return message
+
+
+def addressees(rows: list[dict[str, str]]) -> list[str]:
+    """The "Kính gửi" lines: the units concerned, by name (Nghị định 30: one per line when
+    several, ';' between them and '.' after the last)."""
+    names = list(dict.fromkeys(row["unit"] for row in rows))
+    if len(names) == 1:
+        return [f"Kính gửi: {names[0]}."]
+    return ["Kính gửi:"] + [f"- {name}{'.' if i == len(names) - 1 else ';'}"
+                            for i, name in enumerate(names)]
 
 
 def reminder_context(results: list[RoundResult], config: Config, as_of: date) -> dict | None:
@@ -43,6 +78,7 @@ def reminder_context(results: list[RoundResult], config: Config, as_of: date) ->
         "unit_count_text": f"{n(units)} cơ quan, đơn vị, địa phương" if units > 1 else
                            "cơ quan, đơn vị, địa phương",
         "reminder_rows": rows,
+        "addressee_lines": addressees(rows),
         "new_deadline": vn_date(as_of + timedelta(days=GRACE_DAYS)),
         "copies_to": ["Như trên", f"Giám đốc {config.issuing_body_name} (b/c)"],
     }

@@ -41,6 +41,11 @@ def join_names(names: list[str], limit: int = NAMES_SHOWN) -> str:
             "bảng tổng hợp)")
 
 
+def signer_name(config: Config) -> str:
+    """The signer's name from aggregator.toml; a visible "…" for the clerk where it is unset."""
+    return config.signer.name.strip() or "…"
+
+
 def common(config: Config, report_date: date) -> dict:
     return {
         "parent_body": config.parent_body,
@@ -59,11 +64,66 @@ def common(config: Config, report_date: date) -> dict:
         "archive_code": config.archive_code,
         "signer_authority": config.signer.authority,
         "signer_position": config.signer.position,
-        "signer_name": config.signer.name,
+        "signer_name": signer_name(config),
     }
 
 
-def status_paragraphs(r: RoundResult) -> list[str]:
+ADMIN_WORDS = ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Quận", "Phường", "Xã")
+
+
+def reporting_name(unit) -> str:
+    """The body that reports for a unit: a district or commune reports through its People's
+    Committee ("Huyện Võ Nhai" → "UBND huyện Võ Nhai"); agencies keep their name."""
+    if getattr(unit, "level", "") not in ("district", "commune"):
+        return unit.name
+    name = unit.name
+    for word in ADMIN_WORDS:
+        if name.startswith(word + " "):
+            return f"UBND {word.lower()}{name[len(word):]}"
+    return f"UBND {name}"
+
+
+def child_name(r: RoundResult, code: str) -> str:
+    """The reporting name of a unit directly below the consolidating unit."""
+    unit = r._units.get(code)
+    return reporting_name(unit) if unit else r.names.get(code, code)
+
+
+def group_of(r: RoundResult, code: str) -> str:
+    """The group (sở, ban, ngành / UBND cấp huyện …) of a unit directly below the consolidating
+    unit; "" when unknown."""
+    unit = r._units.get(code)
+    return unit.group if unit else ""
+
+
+def child_names(r: RoundResult, codes) -> list[str]:
+    return [child_name(r, c) for c in codes]
+
+
+def window_sentence(r: RoundResult) -> str:
+    """Nghị định 09/2019: the period the figures cover."""
+    return (f"Số liệu tính từ ngày {vn_short_date(r.round.window_start)} đến ngày "
+            f"{vn_short_date(r.round.window_end)}.")
+
+
+def _units_sentence(units: list, one: str, many: str) -> str:
+    """'Sở Công Thương gửi báo cáo muộn.' or 'Có 2 đơn vị gửi báo cáo muộn: A và B.'"""
+    shown = [reporting_name(u) for u in units]
+    if len(shown) == 1:
+        return f"{shown[0]} {one}."
+    return f"Có {n(len(shown))} đơn vị {many}: {join_names(shown)}."
+
+
+def _group_phrase(g) -> str:
+    label = g.label[:1].lower() + g.label[1:] if g.label.startswith("Sở") else g.label
+    if g.reported == 0:
+        return f"khối {label} chưa có đơn vị nào gửi báo cáo"
+    if g.reported == g.expected:
+        return f"khối {label} có đủ {n(g.expected)}/{n(g.expected)} đơn vị đã gửi báo cáo"
+    return f"khối {label} có {n(g.reported)}/{n(g.expected)} đơn vị đã gửi báo cáo"
+
+
+def status_paragraphs(r: RoundResult, issuing_body_name: str = "Sở Nội vụ") -> list[str]:
     on = f"Đến {vn_date(r.as_of)}"
     if r.expected == 0:
         return [f"{on}, không có cơ quan, đơn vị, địa phương nào thuộc diện báo cáo trong kỳ."]
@@ -74,39 +134,42 @@ def status_paragraphs(r: RoundResult) -> list[str]:
         rate = vn_percent(r.submitted / r.expected * 100)
         on_time, late = r.count("on_time"), r.count("late")
         if late == 0:
-            timing = "tất cả đều gửi đúng hạn" if r.submitted > 1 else "gửi đúng hạn"
+            timing = "tất cả đều gửi đúng hạn" if r.submitted > 1 else "báo cáo gửi đúng hạn"
         elif on_time == 0:
-            timing = "tất cả đều gửi muộn" if r.submitted > 1 else "gửi muộn"
+            timing = "tất cả đều gửi muộn" if r.submitted > 1 else "báo cáo gửi muộn"
         else:
-            timing = f"trong đó {n(on_time)} đơn vị gửi đúng hạn, {n(late)} đơn vị gửi muộn"
-        out = [f"{on}, {n(r.submitted)}/{n(r.expected)} cơ quan, đơn vị, địa phương đã gửi báo cáo "
-               f"(đạt {rate}), {timing} so với thời hạn ({r.round.deadline_text})."]
+            timing = (f"trong đó {n(on_time)} đơn vị gửi đúng hạn, {n(late)} đơn vị gửi muộn")
+        out = [f"{on}, {issuing_body_name} đã nhận được báo cáo của {n(r.submitted)}/"
+               f"{n(r.expected)} cơ quan, đơn vị, địa phương (đạt {rate}), {timing} so với "
+               f"thời hạn ({r.round.deadline_text})."]
         if len(r.by_group) > 1:
-            groups = [f"{g.label.lower() if g.label.startswith('Sở') else g.label} "
-                      f"{n(g.reported)}/{n(g.expected)}" for g in r.by_group]
-            out.append("Theo nhóm: " + join(groups) + ".")
+            phrases = [_group_phrase(g) for g in r.by_group]
+            out.append("Về từng khối, " + "; ".join(phrases) + ".")
     late_units = r.units_with("late")
     if late_units and r.submitted:
-        out.append("Các đơn vị gửi báo cáo muộn: " + join_names([u.name for u in late_units]) + ".")
+        out.append(_units_sentence(late_units, "gửi báo cáo muộn", "gửi báo cáo muộn"))
     missing = r.units_with("missing")
     if missing and r.submitted:
-        out.append(f"Còn {n(len(missing))} đơn vị chưa gửi báo cáo: "
-                   + join_names([u.name for u in missing]) + ".")
+        out.append(_units_sentence(missing, "chưa gửi báo cáo", "chưa gửi báo cáo"))
     rejected = r.units_with("rejected")
     if rejected:
-        out.append(f"{n(len(rejected))} đơn vị gửi báo cáo chưa đạt yêu cầu, đã được trả lại để "
-                   "hoàn thiện: " + join_names([u.name for u in rejected]) + ".")
+        out.append(_units_sentence(rejected, "gửi báo cáo chưa đạt yêu cầu, đã được trả lại để "
+                                   "hoàn thiện", "gửi báo cáo chưa đạt yêu cầu, đã được trả lại "
+                                   "để hoàn thiện"))
     return out
 
 
-def attributed_texts(r: RoundResult, code: str) -> list[str]:
-    """Units' answers, identical ones merged, each attributed to the units that gave it."""
+def attributed_texts(r: RoundResult, code: str, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Units' answers, identical ones merged, each attributed to the units that gave it; units in
+    `exclude` (the issuing body itself, whose voice is the report's own) are left out."""
     grouped: dict[str, tuple[str, list[str]]] = {}
     workbook = f"tong-hop-{r.form.code}-{r.period.code}.xlsx"
     for unit, answer in r.texts.get(code, []):
+        if unit.code in exclude:
+            continue
         text = quoted(answer, workbook)
         key = " ".join(text.split()).rstrip(".;").casefold()
-        grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(unit.name)
+        grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(reporting_name(unit))
 
     def who(names: list[str]) -> str:
         if len(names) <= ATTRIBUTION_SHOWN:

@@ -18,7 +18,11 @@ from aggregator.render.word import render_docx
 from aggregator.workspace.config import Config
 
 Templates = Callable[[str], Path]  # template file name → path (workspace override or shipped)
-CHARTS = {"KTCV": ktcv_report.chart_specs, "CCHC": cchc_report.chart_specs}
+CHARTS = {"KTCV": ktcv_report.chart_specs}
+
+
+def _titles(results: list[RoundResult]) -> dict[str, str]:
+    return {r.form.code: r.form.title for r in results}
 
 
 def _companion(results: list[RoundResult], form: str, year: int) -> RoundResult | None:
@@ -42,12 +46,17 @@ def render_round(result: RoundResult, results: list[RoundResult], config: Config
         context = ktcv_report.ktcv_context(
             result, config, report_date, charts,
             dkt=_companion(results, "DKT", result.period.year) if annual else None,
-            kpkn=_companion(results, "KPKN", result.period.year) if annual else None)
+            kpkn=_companion(results, "KPKN", result.period.year) if annual else None,
+            titles=_titles(results))
         name = "bao-cao-ktcv-nam.docx" if annual else "bao-cao-ktcv.docx"
         outputs.append(_word(guard, template(name), context, folder / f"bao-cao-{code}-{period}.docx"))
     elif code == "CCHC":
         outputs.append(_word(guard, template("bao-cao-cchc.docx"),
-                             cchc_report.cchc_context(result, config, report_date, charts),
+                             cchc_report.cchc_context(
+                                 result, config, report_date, charts,
+                                 dkt=_companion(results, "DKT", result.period.year),
+                                 previous=_companion(results, "CCHC", result.period.year - 1),
+                                 titles=_titles(results)),
                              folder / f"bao-cao-{code}-{period}.docx"))
     return outputs
 

@@ -35,7 +35,18 @@ VARIABLES = {
     "key_figures": "Bảng số liệu: mỗi dòng có code, label, value",
     "chart_violations": "Biểu đồ số lượt vi phạm theo loại (có thể trống)",
     "chart_on_time": "Biểu đồ tỷ lệ giải quyết đúng hạn theo đơn vị (có thể trống)",
-    "chart_scores": "Biểu đồ điểm tự đánh giá CCHC theo đơn vị (có thể trống)",
+    "direction_paragraphs": "Công tác chỉ đạo, triển khai: Quyết định thành lập Đoàn kiểm tra, số "
+                            "đơn vị ban hành kế hoạch tự kiểm tra (mục [direction] trong "
+                            "aggregator.toml; chưa điền thì in “…”)",
+    "window_text": "Thời gian chốt số liệu: “Số liệu tính từ ngày … đến ngày …”",
+    "assessment_strengths": "Ưu điểm do Sở đánh giá, rút ra từ số liệu",
+    "assessment_shortcomings": "Tồn tại, hạn chế do Sở đánh giá: đơn vị muộn, chưa gửi, bị trả "
+                               "lại, hồ sơ quá hạn, người đang xem xét xử lý, tồn tại chưa khắc "
+                               "phục… (nêu tên đơn vị)",
+    "proposals": "Đề xuất, kiến nghị của Sở với UBND tỉnh, rút ra từ số liệu",
+    "next_tasks": "Phương hướng, nhiệm vụ kỳ tới: các kỳ báo cáo tiếp theo và hạn gửi theo kế "
+                  "hoạch, các nhiệm vụ trong mục [direction] next_tasks",
+    "addressee_lines": "Các dòng “Kính gửi”: tên từng đơn vị được đôn đốc",
     "strengths": "Ưu điểm, kết quả nổi bật do các đơn vị nêu (kèm tên đơn vị)",
     "shortcomings": "Tồn tại, hạn chế do các đơn vị nêu (kèm tên đơn vị)",
     "good_practices": "Cách làm hay, mô hình mới (kèm tên đơn vị)",
@@ -70,6 +81,12 @@ def render() -> str:
         "lệnh lặp `{%p for … %}` / `{%tr for … %}`. Văn phòng có thể sửa câu chữ, định dạng trong "
         "Word; chỉ dùng các biến dưới đây. Để dùng mẫu riêng cho một thư mục làm việc, chép mẫu vào "
         "`templates/reports/` của thư mục đó.",
+        "",
+        "Các phần văn phòng có thể sửa trong Word: câu mở đầu, tên các mục (I, II, …), câu kết "
+        "“Trên đây là báo cáo…”, tiêu đề các phụ lục, định dạng chữ và lề. Các đoạn do chương trình "
+        "viết từ số liệu (các biến kết thúc bằng `_paragraphs`, `assessment_…`, `proposals`, "
+        "`next_tasks`) nên giữ nguyên biến và sửa câu chữ trên bản báo cáo đã sinh. Các giá trị văn "
+        "phòng chưa cấu hình (số, ngày Quyết định; họ tên người ký) được in “…” để điền tay.",
     ]
     for name in REPORTS:
         lines += ["", f"## `{name}`", "", "| Biến | Nội dung |", "|---|---|"]

@@ -69,6 +69,21 @@ class Signer(BaseModel):
     name: str = ""
 
 
+class Direction(BaseModel):
+    """What the office fills in for the reports' "công tác chỉ đạo, triển khai" and "phương hướng,
+    nhiệm vụ" sections; unset values print as a visible "…" in the report, never a guess."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # The decision setting up the provincial inspection team (Quyết định thành lập Đoàn kiểm tra).
+    team_decision_number: str = ""
+    team_decision_date: date | None = None
+    # How many units issued their own self-inspection plan (kế hoạch tự kiểm tra).
+    self_inspection_plans: int | None = Field(default=None, ge=0)
+    # Tasks of the next period, one sentence each, printed after the next rounds and deadlines.
+    next_tasks: tuple[str, ...] = ()
+
+
 class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -83,6 +98,8 @@ class Config(BaseModel):
     issuing_body_name: str = "Sở Nội vụ"  # as written inside a sentence
     place: str = "Thái Nguyên"
     recipient: str = "Ủy ban nhân dân tỉnh Thái Nguyên"
+    # The CCHC annual report goes to the Chairman (Kế hoạch 220, II.2.3.c).
+    cchc_recipient: str = "Chủ tịch Ủy ban nhân dân tỉnh Thái Nguyên"
     plan_number: str = "220/KH-UBND"
     plan_date: date = date(2023, 12, 19)
     plan_title: str = (
@@ -96,6 +113,7 @@ class Config(BaseModel):
     )
     archive_code: str = "VT, CCHC"
     signer: Signer = Signer()
+    direction: Direction = Direction()
     units_file: Path | None = None
     # Intake safety (see aggregator/read/guard.py).
     max_file_mb: int = Field(default=50, ge=1)

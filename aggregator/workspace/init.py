@@ -50,6 +50,7 @@ issuing_body_name = "{config.issuing_body_name}"
 issuing_code = "{config.issuing_code}"          # chữ viết tắt trong số ký hiệu: Số: …/BC-SNV
 place = "{config.place}"                      # địa danh ghi ngày tháng
 recipient = "{config.recipient}"
+cchc_recipient = "{config.cchc_recipient}"   # báo cáo CCHC năm gửi Chủ tịch UBND tỉnh
 
 # Kế hoạch làm căn cứ
 plan_number = "{config.plan_number}"
@@ -65,6 +66,13 @@ archive_code = "{config.archive_code}"
 authority = "{s.authority}"     # thẩm quyền ký, ví dụ KT. GIÁM ĐỐC
 position = "{s.position}"       # chức vụ
 name = "{s.name}"               # họ và tên
+
+# Công tác chỉ đạo, triển khai và nhiệm vụ kỳ tới (để trống: báo cáo in “…” để điền tay)
+[direction]
+team_decision_number = ""       # số Quyết định thành lập Đoàn kiểm tra, ví dụ "123/QĐ-UBND"
+# team_decision_date = 2024-03-15   # ngày của Quyết định đó (bỏ dấu # khi điền)
+# self_inspection_plans = 29        # số đơn vị đã ban hành kế hoạch tự kiểm tra
+next_tasks = []                 # nhiệm vụ kỳ tới, mỗi nhiệm vụ một câu trong ngoặc kép
 
 # Các kỳ báo cáo (mỗi khối [[rounds]] là một kỳ của một biểu)
 {_rounds_toml(config)}"""
