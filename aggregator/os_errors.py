@@ -96,6 +96,6 @@ def user_message(exc: BaseException) -> tuple[str, bool]:
         return sqlite_error_message(exc), True
     if type(exc).__module__.startswith("aggregator.") and str(exc):
         return str(exc), True
-    return (f"Chương trình gặp lỗi ngoài dự kiến ({type(exc).__name__}). Các tệp trong inbox vẫn "
-            "còn nguyên; hãy chạy lại, nếu vẫn lỗi thì gửi tệp nhật ký nhat-ky-tong-hop.txt cho "
-            "người hỗ trợ kỹ thuật."), False
+    return (f"Chương trình gặp lỗi ngoài dự kiến ({type(exc).__name__}). Không tệp nào bị mất: tệp "
+            "đã xử lý xong đã được lưu, tệp chưa xử lý vẫn ở inbox. Hãy chạy lại; nếu vẫn lỗi thì "
+            "gửi tệp nhật ký nhat-ky-tong-hop.txt cho người hỗ trợ kỹ thuật."), False

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -371,3 +372,31 @@ def test_an_unknown_time_zone_is_a_vietnamese_configuration_error(tmp_path, form
     with pytest.raises(ConfigError, match="Múi giờ “Asia/Hanoi_City” trong cấu hình không hợp lệ"):
         api.run(root, AS_OF)
     assert (root / "inbox" / "STP.xlsx").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows stores every name as Unicode")
+def test_names_in_a_legacy_code_page_or_with_control_characters_are_taken_in(tmp_path):
+    """A zip unpacked on Linux keeps a Windows name's legacy bytes ('B\\xe1o c\\xe1o'); a name may
+    hold a new line. Both used to stop every run (the log could not be written)."""
+    root = tmp_path / "ws"
+    templates = [t for t in api.make_templates(root, form="KTCV", period="2024-H1")
+                 if "theo-don-vi" in t.parts][:3]
+    inbox = os.fsencode(root / "inbox")
+    names = [b"B\xe1o c\xe1o S\xf4 Y t\xea.xlsx", b"hai\ndong\x1b[31m.xlsx", "thường.xlsx".encode()]
+    for template, raw in zip(templates, names):
+        code = template.stem.rsplit("-", 1)[-1]
+        target = Path(os.fsdecode(inbox + b"/" + raw))
+        fill_by_contract(template, target, sample_values(code, "H1", size=0))
+        set_mtime(target, datetime(2024, 6, 10))
+    first = api.run(root, date(2024, 7, 1))
+    assert sorted(f.name for f in first.files) == [
+        "Báo cáo Sô Y tê.xlsx", "hai\ufffddong\ufffd[31m.xlsx", "thường.xlsx"]
+    assert {f.status for f in first.files} == {"accepted"}
+    assert api.run(root, date(2024, 7, 1)).files == []  # and the run after it
+    log = (root / "nhat-ky-tong-hop.txt").read_text(encoding="utf-8-sig")
+    assert "3 tệp mới: 3 tiếp nhận" in log and "\x1b" not in log
+    assert not os.listdir(inbox)
+    history = api.history(root, templates[0].stem.rsplit("-", 1)[-1])
+    assert [h.file for h in history] == ["Báo cáo Sô Y tê.xlsx"]
+    archived = [p.name for p in (root / "archive").rglob("*.xlsx")]
+    assert any(n.endswith("-Báo cáo Sô Y tê.xlsx") for n in archived)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from aggregator.intake.scan import Incoming, sha256_of
 
@@ -52,7 +52,8 @@ def fit_name(name: str, limit: int = MAX_NAME_BYTES, ending: str | None = None) 
 
 def stored_name(incoming: Incoming) -> str:
     """'<sha12>-<name>', the name shortened if need be (the hash keeps it unique)."""
-    return fit_name(f"{incoming.sha256[:12]}-{safe_part(incoming.path.name)}")
+    name = PurePosixPath(incoming.relative).name  # readable, whatever bytes the name was made of
+    return fit_name(f"{incoming.sha256[:12]}-{safe_part(name)}")
 
 
 def _copy_hashed(source: Path, tmp: Path, expected: str) -> None:

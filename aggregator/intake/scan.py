@@ -12,6 +12,7 @@ import hashlib
 import os
 import stat as stat_kind
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -85,13 +86,29 @@ def _ignored_because(name: str) -> str | None:
     return None
 
 
+def readable_name(path: Path, inbox: Path) -> str:
+    """The entry's path below the inbox as people read it, in the ledger and every message.
+
+    A name that is not valid UTF-8 (a zip unpacked on Linux keeps the legacy Windows bytes;
+    Python carries them as lone surrogates, which no file, log or database can store) is read in
+    the Vietnamese Windows code page; control characters (a new line, an escape sequence) show as
+    '�', so that a name can neither break a line of the log nor drive the terminal."""
+    raw = path.relative_to(inbox).as_posix().encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1258", "replace")
+    return "".join("\ufffd" if unicodedata.category(ch) == "Cc" else ch
+                   for ch in unicodedata.normalize("NFC", text))
+
+
 def _candidates(inbox: Path, skipped: list[Skipped]) -> dict[Path, tuple[int, int, float]]:
     """Every regular file below the inbox, with its signature (one directory listing and one stat
     per file); every other entry goes to `skipped` with its reason."""
     found: dict[Path, tuple[int, int, float]] = {}
 
     def skip(path: str, reason: str, folder: bool = False, status: str = "ignored") -> None:
-        relative = Path(path).relative_to(inbox).as_posix() + ("/" if folder else "")
+        relative = readable_name(Path(path), inbox) + ("/" if folder else "")
         skipped.append(Skipped(relative, status, reason))
 
     def walk(folder: str) -> None:
@@ -181,7 +198,7 @@ def scan_inbox(inbox: Path, settle_seconds: float = 1.0, zone: ZoneInfo | None =
         time.sleep(settle_seconds)
     files = []
     for path, signature in before.items():
-        relative = path.relative_to(inbox).as_posix()
+        relative = readable_name(path, inbox)
         try:
             sha = _hash_if_settled(path, signature)
         except PermissionError:

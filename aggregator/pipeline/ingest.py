@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from aggregator.intake import (
@@ -123,6 +123,11 @@ def _feedback_intro(incoming: Incoming, report: FileReport) -> list[str]:
     return [f"PHẢN HỒI VỀ TỆP “{incoming.relative}”", verdict]
 
 
+def _name(item: Incoming) -> str:
+    """The file's name as people read it (see `readable_name`), for the ledger."""
+    return PurePosixPath(item.relative).name
+
+
 def _in_force_name(ledger: Ledger, report: FileReport) -> str | None:
     read = report.read
     if not read.identified:
@@ -170,7 +175,7 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
             if isinstance(stored, str):
                 left.append(waiting(item, stored))
                 continue
-            sub = NewSubmission(item.sha256, item.path.name, item.relative, str(stored),
+            sub = NewSubmission(item.sha256, _name(item), item.relative, str(stored),
                                 item.received_at, "duplicate", None, None, None, {}, [])
             duplicates.append(_Planned(item, sub, FileOutcome(
                 item.relative, item.sha256, "duplicate", None, None, None, None, [], [], stored)))
@@ -205,7 +210,7 @@ def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, 
     values = {code: (value, *_position(read.cells.get(code)))
               for code, value in report.values.items()}
     sub = NewSubmission(
-        item.sha256, item.path.name, item.relative, str(stored), item.received_at, status,
+        item.sha256, _name(item), item.relative, str(stored), item.received_at, status,
         read.unit.code if read.unit else None, read.form.code if read.form else None,
         read.period.code if read.period else None, values, report.issues,
         instance=report.instance, items=report.items)

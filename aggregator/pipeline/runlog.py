@@ -84,7 +84,8 @@ def report_lines(result: RunResult, started: datetime) -> list[str]:
 def append(path: Path, lines: list[str]) -> None:
     """Append a block; a new log starts with a BOM so Notepad shows the diacritics."""
     fresh = not path.exists()
-    with path.open("a", encoding="utf-8-sig" if fresh else "utf-8", newline="\r\n") as f:
+    with path.open("a", encoding="utf-8-sig" if fresh else "utf-8", errors="replace",
+                   newline="\r\n") as f:  # the log is written whatever a name holds
         f.write("\n".join(lines) + "\n\n")
 
 
