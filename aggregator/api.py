@@ -21,6 +21,7 @@ from aggregator import __version__
 from aggregator.consolidate import RoundResult, consolidate_round
 from aggregator.intake import safe_part, sha256_of
 from aggregator.ledger import Ledger
+from aggregator.os_errors import Interrupted
 from aggregator.pipeline import runlog
 from aggregator.pipeline.context import Context, open_context
 from aggregator.pipeline.ingest import history as ledger_history
@@ -252,7 +253,7 @@ def run(root: Path, as_of: date | None = None,
     started, clock = datetime.now(), time.perf_counter()
     try:
         result = _run(root, as_of, progress)
-    except Exception as exc:
+    except (Exception, KeyboardInterrupt, Interrupted) as exc:
         if root.is_dir():
             runlog.append(root / runlog.LOG_FILE, runlog.failure_lines(started, exc))
         raise

@@ -86,10 +86,22 @@ def sqlite_error_message(exc: sqlite3.Error) -> str:
             "và quyền ghi của thư mục làm việc rồi chạy lại.")
 
 
+class Interrupted(BaseException):
+    """Ctrl+C, raised by the command line's own handler: not a KeyboardInterrupt, which the CLI
+    framework would turn into an English "Aborted!", and not an Exception, which the per-file
+    isolation would take for one file's fault."""
+
+
+INTERRUPTED = ("Đã dừng theo yêu cầu (Ctrl+C). Không tệp nào bị mất: tệp đã xử lý xong đã được lưu, "
+               "tệp chưa xử lý vẫn ở inbox; lần chạy sau sẽ làm tiếp phần còn dở.")
+
+
 def user_message(exc: BaseException) -> tuple[str, bool]:
     """One Vietnamese line for any failure of a verb, and whether it is one we foresaw (our own
     errors carry Vietnamese messages; an OSError or SQLite error is mapped above). Anything else
     is a bug: the line says so, and the caller keeps the technical detail for support."""
+    if isinstance(exc, (KeyboardInterrupt, Interrupted)):
+        return INTERRUPTED, True
     if isinstance(exc, OSError):
         return os_error_message(exc), True
     if isinstance(exc, sqlite3.Error):

@@ -17,6 +17,7 @@ import pytest
 
 from aggregator import api
 from aggregator.ledger import Ledger
+from aggregator.os_errors import INTERRUPTED
 from tests.conftest import fill_by_contract, sample_values, set_mtime
 
 AS_OF = date(2024, 7, 1)
@@ -177,3 +178,38 @@ def test_a_file_rewritten_in_place_while_being_kept_is_reported(tmp_path: Path):
     text = "\n".join(run_lines(result, datetime(2024, 7, 1, 8), 1.0))
     assert needs_attention(result)
     assert f"Đã xử lý nhưng còn trong inbox 1 tệp – {REWRITTEN}: Sở Tư pháp.xlsx" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT are POSIX")
+@pytest.mark.parametrize("moment", ["before-copy:1", "mid-ledger:2", "before-release:3"])
+def test_ctrl_c_stops_the_run_in_one_vietnamese_line_and_the_next_run_completes(tmp_path, moment):
+    """Ctrl+C reaches the run and its worker processes alike (the console's process group). The
+    run used to print English tracebacks from every worker, or hang waiting for them."""
+    from aggregator.pipeline.workers import MIN_PARALLEL
+
+    root = tmp_path / "ws"
+    forms = [p for p in api.make_templates(root, form="KTCV", period="2024-H1")
+             if "theo-don-vi" in p.parts]
+    assert len(forms) >= MIN_PARALLEL  # the worker pool is running
+    for form in forms:
+        code = form.stem.rsplit("-", 1)[-1]
+        set_mtime(fill_by_contract(form, root / "inbox" / f"{code}.xlsx",
+                                   sample_values(code, size=1 if code.isdigit() else 0)),
+                  datetime(2024, 6, 10, 9))
+    originals = sorted(_sha(p) for p in (root / "inbox").rglob("*.xlsx"))
+    env = {**os.environ, "AGGREGATOR_FAULT": f"{moment}:ctrl-c"}
+    stopped = subprocess.run(
+        [sys.executable, "-m", "aggregator", "run", "--workspace", str(root), "--as-of",
+         AS_OF.isoformat()], capture_output=True, text=True, env=env, timeout=120,
+        start_new_session=True)  # its own process group: the Ctrl+C reaches it alone
+    assert stopped.returncode == 130, stopped.stderr
+    lines = [line for line in stopped.stderr.splitlines() if line.strip()]
+    assert lines == [f"Lỗi: {INTERRUPTED}"]  # no traceback, from the run or its workers
+    log = (root / "nhat-ky-tong-hop.txt").read_text(encoding="utf-8-sig")
+    assert "Đã dừng theo yêu cầu (Ctrl+C)" in log
+    in_inbox = [_sha(p) for p in (root / "inbox").rglob("*.xlsx")]
+    assert set(originals) <= set(in_inbox) | set(_kept(root))  # nothing lost
+    again = _run_cli(root)
+    assert again.returncode == 0, again.stderr
+    assert list((root / "inbox").rglob("*.xlsx")) == []
+    assert _kept(root) == originals

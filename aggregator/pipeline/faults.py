@@ -1,7 +1,8 @@
 """Named checkpoints where the fault-injection tests interrupt a run.
 
 `AGGREGATOR_FAULT=<checkpoint>:<n>` kills the process (SIGKILL, as a power cut would) the n-th time
-it reaches that checkpoint. In the same process, `on(checkpoint, action)` runs `action(subject)` at
+it reaches that checkpoint; `<checkpoint>:<n>:ctrl-c` presses Ctrl+C there instead (SIGINT to the
+process group, workers included). In the same process, `on(checkpoint, action)` runs `action(subject)` at
 that checkpoint — `subject` is the inbox path of the file being handled, when there is one — so a
 test can rewrite or break one file at an exact moment of the run, without sleeps.
 `AGGREGATOR_FAULT_READ=<file name>[|<file name>…]` kills the worker process reading such a file, as a
@@ -19,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _SPEC = os.environ.get("AGGREGATOR_FAULT", "")
-_NAME, _, _NTH = _SPEC.partition(":")
+_NAME, _, _REST = _SPEC.partition(":")
+_NTH, _, _HOW = _REST.partition(":")  # "<checkpoint>:<n>[:ctrl-c]"
 _seen: Counter[str] = Counter()
 _actions: dict[str, list[Callable[[Path | None], None]]] = {}
 
@@ -31,6 +33,9 @@ def checkpoint(name: str, subject: Path | None = None) -> None:
         return
     _seen[name] += 1
     if _seen[name] == int(_NTH or 1):
+        if _HOW == "ctrl-c":  # as a console's Ctrl+C: SIGINT to the whole process group
+            os.killpg(os.getpgid(0), signal.SIGINT)
+            return
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
 

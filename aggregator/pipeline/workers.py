@@ -9,6 +9,7 @@ reading: the pool is started again and the run goes on.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +33,9 @@ _STATE: tuple[FormRegistry, UnitRegistry, Limits] | None = None
 
 def _init(forms_dirs: list[str], units_file: str, limits: Limits) -> None:
     global _STATE
+    # Ctrl+C reaches the whole console process group: the run's own process stops the workers,
+    # they must not each die with a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _STATE is None:  # forked workers inherit the parent's; spawned ones (Windows) load them
         _STATE = (FormRegistry.load(*map(Path, forms_dirs)),
                   UnitRegistry.from_file(Path(units_file)), limits)
@@ -68,9 +72,21 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if self._pool is None:
+            return
+        if kind is None:
             self._pool.shutdown()
+            return
+        # Interrupted (Ctrl+C) or failed: stop the workers now rather than wait for work that
+        # nobody will collect (waiting there is what hung an interrupted run).
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        self._pool = None
 
     def _discard_pool(self) -> None:
         if self._pool is not None:
