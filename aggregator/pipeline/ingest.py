@@ -25,6 +25,10 @@ from aggregator.intake import (
     write_note,
 )
 from aggregator.intake.archive import REWRITTEN
+from aggregator.issues import make_issue
+from aggregator.ledger import Ledger, NewSubmission
+from aggregator.pipeline.context import Context
+from aggregator.pipeline.faults import checkpoint
 from aggregator.pipeline.isolation import (
     NOTE_FAILED,
     PLAN_FAILED,
@@ -39,10 +43,6 @@ from aggregator.pipeline.isolation import (
     store_or_reason,
     waiting,
 )
-from aggregator.issues import make_issue
-from aggregator.ledger import Ledger, NewSubmission
-from aggregator.pipeline.context import Context
-from aggregator.pipeline.faults import checkpoint
 from aggregator.pipeline.timing import Stopwatch
 from aggregator.pipeline.workers import Workers
 from aggregator.render.vn import vn_short_date
