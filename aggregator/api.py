@@ -46,7 +46,7 @@ from aggregator.units.sheet import write_units
 from aggregator.validate.judgment import History
 from aggregator.validate.validator import validate_reports
 from aggregator.workspace import Workspace
-from aggregator.workspace.config import RoundConfig
+from aggregator.workspace.config import ConfigError, RoundConfig
 from aggregator.workspace.settings import shipped_templates_dir
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
@@ -328,11 +328,30 @@ def _read_ledger(ctx: Context) -> Ledger:
     return Ledger(ctx.workspace.ledger if ctx.workspace.ledger.exists() else ":memory:")
 
 
+def _known_round(ctx: Context, form: str | None, period: str | None
+                 ) -> tuple[str | None, str | None]:
+    """The form and period asked for, as the configuration writes them ('ktcv', '2024-y' are
+    KTCV, 2024-Y); a round the configuration does not have is refused, naming those it has."""
+    from aggregator.periods import parse_period
+
+    form = form.strip().upper() if form else None
+    parsed = parse_period(period) if period else None
+    code = parsed.code if parsed else period
+    if any((not form or r.form == form) and (not code or r.parsed_period.code == code)
+           for r in ctx.config.rounds):
+        return form, code
+    asked = " ".join(part for part in (form, period) if part)
+    known = ", ".join(f"{r.form} {r.parsed_period.code}" for r in ctx.config.rounds)
+    raise ConfigError(f"Không có kỳ báo cáo “{asked}” trong cấu hình (aggregator.toml). Các kỳ "
+                      f"báo cáo đang có: {known}.")
+
+
 def status(root: Path, as_of: date | None = None, form: str | None = None,
            period: str | None = None) -> RunResult:
     """Where every round stands, from the ledger alone (nothing ingested, nothing written)."""
     ctx = open_context(root)
     as_of = as_of or run_clock(ctx.config.zone, None).date()  # today in the plan's time zone
+    form, period = _known_round(ctx, form, period)
     with _read_ledger(ctx) as ledger:
         rounds, _ = _rounds(ctx, ledger, as_of, render=False, only=(form, period))
     return RunResult(root, as_of.isoformat(), [], rounds)

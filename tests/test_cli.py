@@ -77,3 +77,16 @@ def test_templates_command_writes_forms(workspace: Path):
     proc = cli("templates", "--workspace", str(workspace), "--period", "2024-Y", "--blank-only")
     assert proc.returncode == 0, proc.stderr
     assert (workspace / "outbox/bieu-mau/2024-Y/KTCV-2024-Y.xlsx").exists()
+
+
+def test_status_reads_a_round_as_typed_and_refuses_one_it_does_not_have(workspace: Path):
+    typed = cli("status", "--workspace", str(workspace), "--form", "ktcv", "--period", "2024-h1",
+                "--as-of", "2024-07-01", "--json")
+    assert typed.returncode == 0, typed.stderr
+    [round_] = json.loads(typed.stdout)["rounds"]
+    assert (round_["form"], round_["period"]) == ("KTCV", "2024-H1")
+    unknown = cli("status", "--workspace", str(workspace), "--form", "XYZ", "--period", "2025-Y")
+    assert unknown.returncode == 2
+    lines = [line for line in unknown.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Không có kỳ báo cáo “XYZ 2025-Y”" in lines[0]
+    assert "KTCV 2024-H1" in lines[0] and "Traceback" not in unknown.stderr
