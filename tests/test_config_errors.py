@@ -316,3 +316,12 @@ def test_sqlite_full_and_read_only_are_the_disk_messages(tmp_path):
     message = sqlite_error_message(refused_write.value)
     assert "chỉ cho phép đọc" in message and "ledger.sqlite3" in message
     assert str(refused_write.value) not in message
+
+
+def test_a_misspelt_required_key_is_named_not_only_the_key_it_left_missing(initialised, tmp_path):
+    root = edited(initialised, tmp_path, "deadline = 2024-12-01", "dealine = 2024-12-01")
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    message = str(caught.value)
+    assert f"dòng {line_of(root, 'dealine')}:" in message
+    assert "không có khóa “dealine” (có phải “deadline”?)" in message

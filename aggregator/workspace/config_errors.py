@@ -4,6 +4,8 @@ user."""
 
 from __future__ import annotations
 
+import difflib
+
 import re
 import tomllib
 import typing
@@ -124,7 +126,9 @@ def _expected(error: dict, model: type[BaseModel], loc: tuple) -> str:
     key = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
     if kind == "extra_forbidden":
         valid = ", ".join(holder.model_fields)
-        return f"không có khóa “{loc[-1]}”. Các khóa hợp lệ ở đây: {valid}"
+        close = difflib.get_close_matches(str(loc[-1]), list(holder.model_fields), n=1)
+        guess = f" (có phải “{close[0]}”?)" if close else ""
+        return f"không có khóa “{loc[-1]}”{guess}. Các khóa hợp lệ ở đây: {valid}"
     if kind == "missing":
         return f"thiếu khóa bắt buộc “{key}”"
     if kind.startswith(("date", "datetime")):
@@ -156,7 +160,9 @@ def validation_message(path: Path, text: str, exc: ValidationError,
     """The first mistake, located in the file, and how many more there are."""
     errors = exc.errors()
     lines = key_lines(text)
-    first = min(errors, key=lambda e: _line_of(tuple(e["loc"]), lines) or 0)
+    # A misspelt key also leaves the key it meant missing: name the misspelling first.
+    first = min(errors, key=lambda e: (e["type"] != "extra_forbidden",
+                                       _line_of(tuple(e["loc"]), lines) or 0))
     loc = tuple(first["loc"])
     line = _line_of(loc, lines)
     where = f" dòng {line}" if line else ""
