@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
@@ -90,3 +91,16 @@ def test_status_reads_a_round_as_typed_and_refuses_one_it_does_not_have(workspac
     lines = [line for line in unknown.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Không có kỳ báo cáo “XYZ 2025-Y”" in lines[0]
     assert "KTCV 2024-H1" in lines[0] and "Traceback" not in unknown.stderr
+
+
+def test_check_says_what_a_path_is_when_it_is_not_a_file(workspace: Path, tmp_path: Path):
+    folder = tmp_path / "thư mục"
+    folder.mkdir()
+    said = cli("check", str(folder), "--workspace", str(workspace))
+    assert said.returncode == 2 and "là thư mục, không phải tệp" in said.stderr
+    absent = cli("check", str(tmp_path / "không có.xlsx"), "--workspace", str(workspace))
+    assert absent.returncode == 2 and "Không tìm thấy tệp" in absent.stderr
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "ống.xlsx")
+        fifo = cli("check", str(tmp_path / "ống.xlsx"), "--workspace", str(workspace))
+        assert fifo.returncode == 2 and "không phải tệp bảng tính thông thường" in fifo.stderr

@@ -18,9 +18,15 @@ def check_command(
     json: JsonOpt = False,
 ) -> None:
     """Kiểm tra tệp báo cáo mà không tiếp nhận (đơn vị tự kiểm tra trước khi gửi)."""
-    missing = [str(f) for f in files if not f.is_file()]
+    missing = [f"“{f}”" for f in files if not f.exists()]
     if missing:
         fail(f"Không tìm thấy tệp: {', '.join(missing)}")
+    folders = [f"“{f}”" for f in files if f.is_dir()]
+    if folders:
+        fail(f"{', '.join(folders)} là thư mục, không phải tệp: hãy chỉ ra từng tệp cần kiểm tra.")
+    others = [f"“{f}”" for f in files if not f.is_file()]
+    if others:
+        fail(f"{', '.join(others)} không phải tệp bảng tính thông thường (lối tắt hỏng, thiết bị…).")
     outcomes = guarded(lambda: api.check_files(workspace.resolve(), files))
     out = console(json)
     out.print(files_table(outcomes, "Kết quả kiểm tra"))
