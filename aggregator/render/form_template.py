@@ -19,8 +19,8 @@ from xlsxwriter.worksheet import Worksheet
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.safe_write import write_replacing
-from aggregator.render.vn import vn_short_date
-from aggregator.units import Unit
+from aggregator.units import Unit, reporting_name
+from aggregator.vn_format import short_date
 from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
@@ -239,13 +239,14 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     info.merge_range("A1:B1", f"BIỂU {form.code}: {form.title.upper()}", f.title)
     info.set_row(0, 48)
     info.merge_range("A2:B2", f"(Kèm theo Kế hoạch số {config.plan_number} ngày "
-                              f"{config.plan_date:%d/%m/%Y} của UBND tỉnh {config.province_name})", f.sub)
+                              f"{short_date(config.plan_date)} của UBND tỉnh {config.province_name})", f.sub)
     rows = [
         (UNIT_LABEL, unit.code if unit else "", True),
-        ("Tên đơn vị", unit.name if unit else "", True),
+        ("Tên đơn vị", reporting_name(unit) if unit else "", True),
         (PERIOD_LABEL, period.code if period else "", True),
         ("Tên kỳ báo cáo", period.label if period else "", False),
-        ("Hạn gửi báo cáo", vn_short_date(round_.deadline) if round_ else "", False),
+        ("Hạn gửi báo cáo", round_.deadline_text if round_ else "", False),
+        ("Thời gian chốt số liệu", round_.window_text if round_ else "", False),
         ("Người lập biểu", "", True),
         ("Số điện thoại", "", True),
         ("Ngày lập biểu", "", True),

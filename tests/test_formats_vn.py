@@ -1,0 +1,102 @@
+"""Issue 13, format part: one formatting module, units named as their People's Committee, deadlines
+"trước ngày 15/6/2024", the data window printed, percentages with one decimal."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from aggregator import api
+from aggregator.units import UnitRegistry, reporting_name
+from aggregator.validate.numbers import parse_number
+from aggregator.vn_format import date_line, number, percent, short_date, window_text
+from aggregator.workspace.config import load_config
+
+
+def _label_value(ws, label):
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == label:
+                return ws.cell(c.row, c.column + 1).value
+    raise AssertionError(f"label {label!r} not found")
+
+
+@pytest.mark.parametrize("value, decimals, text", [
+    (1909, 0, "1.909"), (1234567.0, 0, "1.234.567"), (57.43, 1, "57,4"), (0, 0, "0"),
+    (None, 0, "—"), (float("nan"), 1, "—"),
+])
+def test_numbers_read_vietnamese(value, decimals, text):
+    assert number(value, decimals) == text
+
+
+@pytest.mark.parametrize("value, text", [
+    (99, "99,0%"), (100.0, "100,0%"), (57.43, "57,4%"), (99.05, "99,1%"), (None, "—"),
+])
+def test_percentages_have_one_decimal_everywhere(value, text):
+    assert percent(value) == text
+
+
+@pytest.mark.parametrize("day, short, line", [
+    (date(2024, 6, 15), "15/6/2024", "ngày 15 tháng 6 năm 2024"),
+    (date(2024, 12, 1), "01/12/2024", "ngày 01 tháng 12 năm 2024"),
+    (date(2025, 1, 5), "05/01/2025", "ngày 05 tháng 01 năm 2025"),
+    (date(2007, 2, 26), "26/02/2007", "ngày 26 tháng 02 năm 2007"),
+    (date(2023, 12, 19), "19/12/2023", "ngày 19 tháng 12 năm 2023"),
+])
+def test_dates_as_the_plan_writes_them(day, short, line):
+    assert short_date(day) == short
+    assert date_line(day) == line
+
+
+def test_an_unconfigured_date_is_a_visible_placeholder():
+    assert short_date(None) == "…"
+    assert date_line(None) == "ngày … tháng … năm …"
+    assert window_text(date(2023, 12, 15), None) == "Số liệu tính từ ngày 15/12/2023 đến ngày …"
+
+
+@pytest.mark.parametrize("raw, value", [("1.234,5", 1234.5), ("12.345.678,25", 12345678.25),
+                                        ("-1.234,5", -1234.5)])
+def test_the_number_parser_accepts_both_vietnamese_marks(raw, value):
+    parsed = parse_number(raw)
+    assert (parsed.value, parsed.problem) == (value, None)
+
+
+@pytest.mark.parametrize("code, name", [
+    ("170", "UBND huyện Võ Nhai"), ("165", "UBND thành phố Sông Công"),
+    ("164", "UBND thành phố Thái Nguyên"), ("SNV", "Sở Nội vụ"), ("19", "UBND tỉnh Thái Nguyên"),
+])
+def test_districts_report_as_their_peoples_committee(code, name):
+    assert reporting_name(UnitRegistry.from_file()[code]) == name
+
+
+def test_communes_report_as_their_peoples_committee():
+    units = UnitRegistry.from_file()
+    communes = [u for u in units.units if u.level == "commune"]
+    names = {reporting_name(u) for u in communes}
+    assert communes and all(n.startswith(("UBND xã ", "UBND phường ", "UBND thị trấn "))
+                            for n in names), sorted(names)[:5]
+
+
+def test_deadline_and_window_of_the_plan(workspace: Path):
+    config = load_config(workspace)
+    rounds = {r.key: r for r in config.rounds}
+    h1 = rounds[("KTCV", "2024-H1")]
+    assert h1.deadline_text == "trước ngày 15/6/2024"
+    assert h1.window_text == "Số liệu tính từ ngày 15/12/2023 đến ngày 14/6/2024"
+    assert rounds[("CCHC", "2024-Y")].deadline_text == "chậm nhất ngày 30/10/2024"
+
+
+def test_form_info_sheet_names_reporter_deadline_and_window(workspace: Path):
+    paths = api.make_templates(workspace, form="KTCV", period="2024-H1")
+    form = next(p for p in paths if p.name == "KTCV-2024-H1-170.xlsx")
+    info = openpyxl.load_workbook(form)["Thông tin"]
+    assert _label_value(info, "Tên đơn vị") == "UBND huyện Võ Nhai"
+    assert _label_value(info, "Hạn gửi báo cáo") == "trước ngày 15/6/2024"
+    assert _label_value(info, "Thời gian chốt số liệu") == (
+        "Số liệu tính từ ngày 15/12/2023 đến ngày 14/6/2024")
+    texts = [c.value for row in info.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("ngày 19/12/2023" in t for t in texts)
+    assert not any("15/06/2024" in t for t in texts)
