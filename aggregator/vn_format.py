@@ -8,7 +8,7 @@ and the plan: a leading zero only for days below 10 and for months 1 and 2 ("15/
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
@@ -80,3 +80,9 @@ def date_line(day: date | None) -> str:
 def window_text(start: date | None, end: date | None) -> str:
     """Nghị định 09/2019: 'Số liệu tính từ ngày 15/12/2023 đến ngày 14/6/2024'."""
     return f"Số liệu tính từ ngày {short_date(start)} đến ngày {short_date(end)}"
+
+
+def date_time(moment: datetime, seconds: bool = False) -> str:
+    """'15/6/2024 14:05' (the date as `short_date` writes it)."""
+    return f"{short_date(moment.date())} {moment:%H:%M:%S}" if seconds else (
+        f"{short_date(moment.date())} {moment:%H:%M}")

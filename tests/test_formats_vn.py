@@ -14,6 +14,7 @@ from aggregator.units import UnitRegistry, reporting_name
 from aggregator.validate.numbers import parse_number
 from aggregator.vn_format import date_line, number, percent, short_date, window_text
 from aggregator.workspace.config import load_config
+from tests.conftest import fill_by_contract, sample_values
 
 
 def _label_value(ws, label):
@@ -100,3 +101,24 @@ def test_form_info_sheet_names_reporter_deadline_and_window(workspace: Path):
     texts = [c.value for row in info.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("ngày 19/12/2023" in t for t in texts)
     assert not any("15/06/2024" in t for t in texts)
+
+
+def test_rule_messages_are_sentences_a_commune_official_reads(blank_ktcv, tmp_path):
+    values = sample_values("STP")
+    values["4"] = int(values["3"]) + 1  # more violators than people inspected
+    values["1.1"] = int(values["1.1"]) + 1  # total 1 no longer the sum of its parts
+    path = fill_by_contract(blank_ktcv, tmp_path / "f.xlsx", values, unit="STP", period="2024-H1")
+    [outcome] = api.check_files(blank_ktcv.parents[3], [path])
+    messages = {i.indicator: i.message for i in outcome.errors}
+    assert "Chỉ tiêu 4 không được lớn hơn chỉ tiêu 3" in messages["4"]
+    assert f"Chỉ tiêu 4 là {number(values['4'])}, chỉ tiêu 3 là {number(values['3'])}" in messages["4"]
+    assert "Chỉ tiêu 1 phải bằng tổng các chỉ tiêu 1.1 và 1.2" in messages["1"]
+    assert not any(s in m for m in messages.values() for s in ("≤", "≥", " + "))
+
+
+def test_form_guide_notes_say_rules_in_words(workspace: Path):
+    [blank] = api.make_templates(workspace, form="KTCV", period="2024-H1", per_unit=False)
+    ws = openpyxl.load_workbook(blank)["Biểu KTCV"]
+    notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Chỉ tiêu 4 không được lớn hơn chỉ tiêu 3" in notes
+    assert not any("≤" in n or "≥" in n for n in notes)

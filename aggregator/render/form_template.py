@@ -146,7 +146,9 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
         ws.write_string(row, 0, ind.code, f.center)
         ws.write_string(row, 1, ind.label, f.bold_text if "." not in ind.code else f.text)
         ws.write_string(row, 2, ind.unit, f.center)
-        hint = form.formula_hint(ind.code) or (bounds[ind.code].describe() if ind.code in bounds else "")
+        hint = form.formula_hint(ind.code) or (
+            bounds[ind.code].sentence(bounds[ind.code].severity == "error") if ind.code in bounds
+            else "")
         if ind.type == "text":
             ws.merge_range(row, 3, row, 4, str(values.get(ind.code) or ""), f.entry["text"])
             ws.set_row(row, 75)

@@ -23,7 +23,7 @@ def outstanding(results: list[RoundResult], as_of: date) -> list[dict[str, str]]
             if s.status not in ("missing", "rejected"):
                 continue
             status = ("Chưa gửi báo cáo" if s.status == "missing" else
-                      f"Báo cáo gửi ngày {s.received_at:%d/%m/%Y} chưa đạt yêu cầu, đã trả lại")
+                      f"Báo cáo gửi ngày {vn_short_date(s.received_at)} chưa đạt yêu cầu, đã trả lại")
             rows.append({"unit": s.unit.name, "code": s.unit.code,
                          "report": f"Biểu {r.form.code} – {r.form.title} ({r.period.label})",
                          "deadline": vn_short_date(r.round.deadline), "status": status})

@@ -25,6 +25,7 @@ from aggregator.render.summary_lists import (
     write_texts,
 )
 from aggregator.render.summary_style import formats, print_setup, write_number
+from aggregator.vn_format import short_date
 
 LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV
 
@@ -83,7 +84,7 @@ def _write_totals(wb, f, result: RoundResult) -> None:
     ws.write_string(0, 0, f"TỔNG HỢP {form.title.upper()} – {result.period.label.upper()}", f["title"])
     ws.write_string(1, 0, f"Số đơn vị đã báo cáo: {result.submitted}/{result.expected} "
                           f"(đúng hạn {result.count('on_time')}, muộn {result.count('late')}); "
-                          f"số liệu đến ngày {result.as_of:%d/%m/%Y}.", f["subtitle"])
+                          f"số liệu đến ngày {short_date(result.as_of)}.", f["subtitle"])
     for col, width in enumerate([9, 62, 14, 14, 12, 12, 12, 12]):
         ws.set_column(col, col, width)
     header = 3
