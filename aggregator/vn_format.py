@@ -86,3 +86,13 @@ def date_time(moment: datetime, seconds: bool = False) -> str:
     """'15/6/2024 14:05' (the date as `short_date` writes it)."""
     return f"{short_date(moment.date())} {moment:%H:%M:%S}" if seconds else (
         f"{short_date(moment.date())} {moment:%H:%M}")
+
+
+# Excel number formats. A whole count shows "1.909" whatever Windows' regional settings: the dots
+# are literal characters between digit placeholders (Excel allows two conditions: up to 999.999.999
+# grouped; larger counts show their last two groups). The value stays a number (sums, sorting).
+EXCEL_COUNT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+# Rates and scores keep Excel's own decimal format: the decimal mark follows Windows' regional
+# settings ("99,1" on a Vietnamese PC, "99.1" on an English one) — see docs/huong-dan-su-dung.md.
+EXCEL_RATE = "0.0"
+EXCEL_DATE = "dd/mm/yyyy"

@@ -20,7 +20,7 @@ from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.safe_write import write_replacing
 from aggregator.units import Unit, reporting_name
-from aggregator.vn_format import short_date
+from aggregator.vn_format import EXCEL_COUNT, short_date
 from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
@@ -61,7 +61,7 @@ def _formats(wb: xlsxwriter.Workbook) -> Formats:
         center=wb.add_format({"align": "center", **base}),
         note=wb.add_format({"italic": True, "font_color": "#555555", "text_wrap": True, **base}),
         entry={
-            "count": wb.add_format({"num_format": "#,##0", **entry}),
+            "count": wb.add_format({"num_format": EXCEL_COUNT, **entry}),
             "percent": wb.add_format({"num_format": "0.0", **entry}),
             "score": wb.add_format({"num_format": "0.0", **entry}),
             "date": wb.add_format({"num_format": "dd/mm/yyyy", "align": "center", **entry}),

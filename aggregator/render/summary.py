@@ -25,7 +25,7 @@ from aggregator.render.summary_lists import (
     write_texts,
 )
 from aggregator.render.summary_style import formats, print_setup, write_number
-from aggregator.vn_format import short_date
+from aggregator.vn_format import number, short_date
 
 LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV
 
@@ -82,12 +82,15 @@ def _write_totals(wb, f, result: RoundResult) -> None:
     ws = wb.add_worksheet("Tổng hợp")
     form = result.form
     ws.write_string(0, 0, f"TỔNG HỢP {form.title.upper()} – {result.period.label.upper()}", f["title"])
-    ws.write_string(1, 0, f"Số đơn vị đã báo cáo: {result.submitted}/{result.expected} "
-                          f"(đúng hạn {result.count('on_time')}, muộn {result.count('late')}); "
-                          f"số liệu đến ngày {short_date(result.as_of)}.", f["subtitle"])
+    ws.write_string(1, 0, f"{result.round.window_text}; hạn gửi báo cáo "
+                          f"{result.round.deadline_text}.", f["subtitle"])
+    ws.write_string(2, 0, f"Số đơn vị đã báo cáo: {number(result.submitted)}/"
+                          f"{number(result.expected)} (đúng hạn {number(result.count('on_time'))}, "
+                          f"muộn {number(result.count('late'))}); tình hình nhận báo cáo đến ngày "
+                          f"{short_date(result.as_of)}.", f["subtitle"])
     for col, width in enumerate([9, 62, 14, 14, 12, 12, 12, 12]):
         ws.set_column(col, col, width)
-    header = 3
+    header = 4
     for col, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]):
         ws.write_string(header, col, name, f["head"])
     row = header + 1
@@ -151,7 +154,7 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
             n += 1
             ws.write_number(row, 0, n, f["center"])
             ws.write_string(row, 1, code, f["center"])
-            values_row(row, result.names.get(code, code), values[position[code]], f["count"],
+            values_row(row, result.reporting_names.get(code, code), values[position[code]], f["count"],
                        f["rate"], f["text"])
             row += 1
         if len(groups) > 1:
@@ -180,7 +183,7 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
 def _detail_csv(path: Path, result: RoundResult) -> Path:
     """Every unit's values for a round too large for a worksheet people print (Excel opens it)."""
     table = result.per_unit.join(result.per_unit_derived)
-    table.insert(0, "Tên đơn vị", [result.names.get(c, c) for c in table.index])
+    table.insert(0, "Tên đơn vị", [result.reporting_names.get(c, c) for c in table.index])
     table.index.name = "Mã đơn vị"
     # BOM: Excel on Windows reads the diacritics
     return write_replacing(path, lambda tmp: table.to_csv(tmp, encoding="utf-8-sig"))

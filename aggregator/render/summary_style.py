@@ -8,9 +8,11 @@ import math
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from aggregator.vn_format import EXCEL_COUNT, EXCEL_RATE
+
 FONT = "Times New Roman"
-COUNT = "#,##0"
-RATE = "0.0"
+COUNT = EXCEL_COUNT
+RATE = EXCEL_RATE
 
 
 def formats(wb: xlsxwriter.Workbook) -> dict:
