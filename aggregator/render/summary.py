@@ -24,10 +24,11 @@ from aggregator.render.summary_lists import (
     write_status,
     write_texts,
 )
-from aggregator.render.summary_style import formats, print_setup, write_number
+from aggregator.render.summary_style import FONT, formats, print_setup, wrapped_height, write_number
 from aggregator.vn_format import number, short_date
 
-LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV
+LARGE_ROUND = 2000
+LABEL_WIDTH = 62  # the "Chỉ tiêu" column of the Tổng hợp sheet  # expected units above which per-unit detail goes to a CSV
 
 
 def _title(result: RoundResult) -> str:
@@ -37,9 +38,11 @@ def _title(result: RoundResult) -> str:
 def _indicator_row(ws, f, row: int, ind: Indicator, value: float | None) -> None:
     top = "." not in ind.code
     mean = ind.aggregation == "mean"
+    label = ind.label + (" (bình quân các đơn vị)" if mean else "")
+    if height := wrapped_height(label, LABEL_WIDTH):
+        ws.set_row(row, height)
     ws.write_string(row, 0, ind.code, f["center"])
-    ws.write_string(row, 1, ind.label + (" (bình quân các đơn vị)" if mean else ""),
-                    f["bold"] if top else f["text"])
+    ws.write_string(row, 1, label, f["bold"] if top else f["text"])
     ws.write_string(row, 2, ind.unit, f["center"])
     fmt = f["rate_bold" if top else "rate"] if mean else f["count_bold" if top else "count"]
     write_number(ws, row, 3, value, fmt, f["center"])
@@ -57,6 +60,8 @@ def _matrix_rows(ws, f, row: int, m: Matrix, result: RoundResult) -> int:
     for r in m.rows:
         row += 1
         total = r.code == m.total_row
+        if height := wrapped_height(r.label, LABEL_WIDTH):
+            ws.set_row(row, height)
         ws.write_string(row, 0, r.code, f["center"])
         ws.write_string(row, 1, r.label, f["bold"] if total else f["text"])
         col = 2
@@ -88,7 +93,7 @@ def _write_totals(wb, f, result: RoundResult) -> None:
                           f"{number(result.expected)} (đúng hạn {number(result.count('on_time'))}, "
                           f"muộn {number(result.count('late'))}); tình hình nhận báo cáo đến ngày "
                           f"{short_date(result.as_of)}.", f["subtitle"])
-    for col, width in enumerate([9, 62, 14, 14, 12, 12, 12, 12]):
+    for col, width in enumerate([9, LABEL_WIDTH, 14, 14, 12, 12, 12, 12]):
         ws.set_column(col, col, width)
     header = 4
     for col, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]):
@@ -193,7 +198,9 @@ def write_summary(path: Path, result: RoundResult) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # constant_memory: rows are streamed to disk as written (a national round has ~12,500 rows).
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "nan_inf_to_errors": True, "constant_memory": True})
+                                         "nan_inf_to_errors": True, "constant_memory": True,
+                                         "default_format_properties": {"font_name": FONT,
+                                                                       "font_size": 11}})
     f = formats(wb)
     form = result.form
     _write_totals(wb, f, result)
