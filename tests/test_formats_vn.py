@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from aggregator.units import UnitRegistry, reporting_name
 from aggregator.validate.numbers import parse_number
 from aggregator.vn_format import date_line, number, percent, short_date, window_text
 from aggregator.workspace.config import load_config
-from tests.conftest import fill_by_contract, sample_values
+from tests.conftest import fill_by_contract, libreoffice_convert, needs_libreoffice, sample_values
 
 
 def _label_value(ws, label):
@@ -122,3 +124,104 @@ def test_form_guide_notes_say_rules_in_words(workspace: Path):
     notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Chỉ tiêu 4 không được lớn hơn chỉ tiêu 3" in notes
     assert not any("≤" in n or "≥" in n for n in notes)
+
+
+# --- forms the units print --------------------------------------------------------------------
+
+def _ktcv_form(workspace: Path, unit: str = "170") -> Path:
+    paths = api.make_templates(workspace, form="KTCV", period="2024-H1")
+    return next(p for p in paths if p.name == f"KTCV-2024-H1-{unit}.xlsx")
+
+
+def _row_of(ws, code: str) -> int:
+    return next(c.row for c in ws["A"] if c.value == code)
+
+
+def test_data_sheet_fits_a_portrait_page_at_full_size(workspace: Path):
+    wb = openpyxl.load_workbook(_ktcv_form(workspace))
+    ws = wb["Biểu KTCV"]
+    assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) in ((1, 0), (None, 0))
+    used = sum(ws.column_dimensions[c].width for c in "ABCDE")
+    # portrait A4 less 1 inch of margins holds about 100 width units of the workbook's font
+    assert used <= 100, used
+    assert wb._fonts[0].name == "Times New Roman"  # the unit column widths are measured in
+    header = next(c.row for c in ws["A"] if c.value == "Mã chỉ tiêu")
+    assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"
+
+
+def test_long_labels_and_notes_get_room_to_wrap(workspace: Path):
+    ws = openpyxl.load_workbook(_ktcv_form(workspace))["Biểu KTCV"]
+    for code in ("5.2", "5.3", "12", "4"):
+        row = _row_of(ws, code)
+        assert ws.cell(row, 2).alignment.wrap_text or ws.cell(row, 5).alignment.wrap_text
+        assert (ws.row_dimensions[row].height or 15) >= 30, code
+    assert ws.row_dimensions[_row_of(ws, "1.1")].height in (None, 15)  # short: default height
+
+
+def test_guide_lines_wrap_inside_the_page(workspace: Path):
+    ws = openpyxl.load_workbook(_ktcv_form(workspace))["Hướng dẫn"]
+    assert ws.column_dimensions["A"].width <= 100 and ws.sheet_properties.pageSetUpPr.fitToPage
+    long_rows = [c.row for c in ws["A"] if isinstance(c.value, str) and len(c.value) > 100]
+    assert long_rows and all(ws.cell(r, 1).alignment.wrap_text for r in long_rows)
+    assert all(ws.row_dimensions[r].height >= 30 for r in long_rows)
+
+
+def test_signature_block_for_the_head_of_unit(workspace: Path):
+    ws = openpyxl.load_workbook(_ktcv_form(workspace))["Biểu KTCV"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in ("NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên)",
+                 "(Ký, ghi rõ họ tên, đóng dấu)", "…………, ngày … tháng … năm …"):
+        assert text in cells, text
+        assert cells[text].column != 1  # the "Mã chỉ tiêu" column holds codes only
+    assert cells["THỦ TRƯỞNG ĐƠN VỊ"].row > _row_of(ws, "18")
+    assert cells["THỦ TRƯỞNG ĐƠN VỊ"].column > cells["NGƯỜI LẬP BIỂU"].column
+
+
+def test_a_line_list_form_signs_on_its_info_sheet(workspace: Path):
+    paths = api.make_templates(workspace, form="KPKN", period="2024-Y")
+    wb = openpyxl.load_workbook(next(p for p in paths if p.name == "KPKN-2024-Y-170.xlsx"))
+    info = [c.value for row in wb["Thông tin"].iter_rows() for c in row]
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in info and "(Ký, ghi rõ họ tên, đóng dấu)" in info
+    data = [c.value for ws in wb.worksheets if ws.title != "Thông tin" for row in ws.iter_rows()
+            for c in row]
+    assert "THỦ TRƯỞNG ĐƠN VỊ" not in data  # rows below the list would be read as items
+
+
+def test_data_sheet_names_the_reporter_and_the_window(workspace: Path):
+    ws = openpyxl.load_workbook(_ktcv_form(workspace))["Biểu KTCV"]
+    subtitle = ws.cell(2, 1).value
+    assert "170 – UBND huyện Võ Nhai" in subtitle
+    assert "Số liệu tính từ ngày 15/12/2023 đến ngày 14/6/2024" in subtitle
+
+
+def _word_heights(pdf: Path, page: int) -> list[float]:
+    """Heights (pt) of the words on a PDF page, from pdftotext's bounding boxes."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [float(m[1]) - float(m[0])
+            for m in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"',
+                                out)]
+
+
+@needs_libreoffice
+def test_printed_form_is_readable_and_nothing_is_cut(workspace: Path, tmp_path: Path):
+    pdf = libreoffice_convert(_ktcv_form(workspace), "pdf", tmp_path / "pdf")
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    # the data sheet (page 2) prints its body at about 11 pt, not 6 pt (median word height)
+    heights = sorted(_word_heights(pdf, 2))
+    assert heights[len(heights) // 2] >= 9.5, heights[len(heights) // 2]
+    # pdftotext splits some words at their diacritics ("g ửi"): compare without spaces
+    flat = "".join(text.split())
+
+    def printed(phrase: str) -> bool:
+        return "".join(phrase.split()) in flat
+
+    # the guide's lines are wrapped on the page, not cut at its edge
+    assert printed("nhập 0, không để trống; tỷ lệ (%) và điểm nhập số từ 0 đến 100.")
+    assert printed("Hạn gửi: trước ngày 15/6/2024.")
+    assert printed("THỦ TRƯỞNG ĐƠN VỊ") and pages >= 3
