@@ -14,7 +14,14 @@ import pytest
 from aggregator import api
 from aggregator.units import UnitRegistry, reporting_name
 from aggregator.validate.numbers import parse_number
-from aggregator.vn_format import date_line, number, percent, short_date, window_text
+from aggregator.vn_format import (
+    EXCEL_COUNT,
+    date_line,
+    number,
+    percent,
+    short_date,
+    window_text,
+)
 from aggregator.workspace.config import load_config
 from tests.conftest import fill_by_contract, libreoffice_convert, needs_libreoffice, sample_values
 
@@ -225,3 +232,60 @@ def test_printed_form_is_readable_and_nothing_is_cut(workspace: Path, tmp_path: 
     assert printed("nhập 0, không để trống; tỷ lệ (%) và điểm nhập số từ 0 đến 100.")
     assert printed("Hạn gửi: trước ngày 15/6/2024.")
     assert printed("THỦ TRƯỞNG ĐƠN VỊ") and pages >= 3
+
+
+# --- summary workbooks ---------------------------------------------------------------------------
+
+def _summary(result, form, period="2024-Y"):
+    r = next(r for r in result.rounds if r.form == form and r.period == period)
+    return r, next(p for p in r.outputs if p.suffix == ".xlsx")
+
+
+def _texts(ws) -> list[str]:
+    return [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+
+@pytest.mark.parametrize("form, period, window, deadline", [
+    ("KTCV", "2024-H1", "Số liệu tính từ ngày 15/12/2023 đến ngày 14/6/2024",
+     "hạn gửi báo cáo trước ngày 15/6/2024"),
+    ("KTCV", "2024-Y", "Số liệu tính từ ngày 15/12/2023 đến ngày 14/12/2024",
+     "hạn gửi báo cáo trước ngày 01/12/2024"),
+    ("CCHC", "2024-Y", "Số liệu tính từ ngày 15/12/2023 đến ngày 14/12/2024",
+     "hạn gửi báo cáo chậm nhất ngày 30/10/2024"),
+])
+def test_summary_prints_the_window_and_the_deadline(demo_run, form, period, window, deadline):
+    _, path = _summary(demo_run, form, period)
+    texts = _texts(openpyxl.load_workbook(path)["Tổng hợp"])
+    assert f"{window}; {deadline}." in texts
+
+
+def test_summary_names_districts_as_their_peoples_committee(demo_run):
+    _, path = _summary(demo_run, "KTCV")
+    wb = openpyxl.load_workbook(path)
+    for sheet in ("Theo đơn vị", "Tình hình nộp báo cáo"):
+        texts = _texts(wb[sheet])
+        assert "UBND huyện Võ Nhai" in texts and "UBND thành phố Sông Công" in texts, sheet
+        assert "Huyện Võ Nhai" not in texts and "Thành phố Sông Công" not in texts, sheet
+        assert "Sở Nội vụ" in texts
+
+
+def test_summary_counts_read_vietnamese_whatever_the_locale(demo_run, tmp_path):
+    round_, path = _summary(demo_run, "KTCV")
+    ws = openpyxl.load_workbook(path)["Tổng hợp"]
+    row = next(c.row for c in ws["A"] if c.value == "3")
+    cell = ws.cell(row, 4)
+    assert isinstance(cell.value, int | float) and cell.value >= 1000  # still a number
+    assert cell.number_format == EXCEL_COUNT
+    # a long label gets the rows it wraps into instead of printing over the next row
+    assert ws.row_dimensions[next(c.row for c in ws["A"] if c.value == "5.2")].height >= 30
+
+
+@needs_libreoffice
+def test_summary_pdf_groups_thousands_with_dots(demo_run, tmp_path):
+    round_, path = _summary(demo_run, "KTCV")
+    pdf = libreoffice_convert(path, "pdf", tmp_path)
+    page = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True).stdout
+    total = round_.totals["3"]
+    assert total >= 1000 and number(total) in page
+    assert f"{int(total):,}" not in page  # no "1,909" (the English grouping)
