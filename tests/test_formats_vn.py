@@ -289,3 +289,31 @@ def test_summary_pdf_groups_thousands_with_dots(demo_run, tmp_path):
     total = round_.totals["3"]
     assert total >= 1000 and number(total) in page
     assert f"{int(total):,}" not in page  # no "1,909" (the English grouping)
+
+
+# --- one aggregation rule ------------------------------------------------------------------------
+
+def _ktcv_cchc():
+    from aggregator.forms import FormRegistry
+    forms = FormRegistry.default()
+    return forms["KTCV"], forms["CCHC"]
+
+
+def test_one_rule_skips_missing_values_and_keeps_all_missing_missing():
+    import pandas as pd
+
+    from aggregator.consolidate import aggregate
+    from aggregator.consolidate.aggregate import group_up, totals_of
+    ktcv, cchc = _ktcv_cchc()
+    nan = float("nan")
+    frame = pd.DataFrame({"13": [5.0, nan, 7.0], "14": [nan, nan, nan]}, index=["A", "B", "C"])
+    totals = aggregate(ktcv, frame)
+    assert totals["13"] == 12 and pd.isna(totals["14"])  # nobody reported 14: "—", not 0
+    # the province totals, the roll-up to a parent and a group's subtotal all follow it
+    full = frame.reindex(columns=[i.code for i in ktcv.indicators if i.is_numeric])
+    assert pd.isna(totals_of(ktcv, full)["14"]) and totals_of(ktcv, full)["13"] == 12
+    up = group_up(ktcv, full, {"A": "P", "B": "P", "C": "Q"})
+    assert up.loc["P", "13"] == 5 and pd.isna(up.loc["P", "14"]) and up.loc["Q", "13"] == 7
+    rates = pd.DataFrame({"8": [90.0, nan, 80.0]}, index=["A", "B", "C"])
+    assert aggregate(cchc, rates)["8"] == 85  # a mean over the units that reported it
+

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from aggregator.consolidate import RoundResult
+from aggregator.consolidate import RoundResult, aggregate, derived_of
 from aggregator.consolidate.completeness import level_label
 from aggregator.forms import Indicator, Matrix
 from aggregator.render.safe_write import write_replacing
@@ -163,12 +163,9 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
                        f["rate"], f["text"])
             row += 1
         if len(groups) > 1:
-            sub = frame.loc[members]
-            subtotal = [sub[c].mean() if by_code[c].aggregation == "mean" else sub[c].sum()
-                        for c in codes]
-            for d in form.derived:
-                den = sub[list(d.denominator)].sum().sum()
-                subtotal.append(sub[list(d.numerator)].sum().sum() / den * 100 if den else None)
+            sums = aggregate(form, frame.loc[members])  # the totals' own rule
+            rates = derived_of(form, sums.to_dict())
+            subtotal = [sums.get(c) for c in codes] + [rates[d.code] for d in form.derived]
             ws.write_blank(row, 0, None, f["subtotal_text"])
             ws.write_blank(row, 1, None, f["subtotal_text"])
             values_row(row, f"Cộng {label}", subtotal, f["subtotal"], f["subtotal_rate"],
