@@ -317,3 +317,12 @@ def test_one_rule_skips_missing_values_and_keeps_all_missing_missing():
     rates = pd.DataFrame({"8": [90.0, nan, 80.0]}, index=["A", "B", "C"])
     assert aggregate(cchc, rates)["8"] == 85  # a mean over the units that reported it
 
+
+
+def test_reminder_table_writes_the_deadline_as_the_plan_does(demo_run):
+    import docx
+
+    letter = next(p for p in demo_run.reports if p.name.startswith("cong-van-don-doc"))
+    cells = {c.text for t in docx.Document(letter).tables for row in t.rows for c in row.cells}
+    assert "trước ngày 01/12/2024" in cells
+    assert not any(re.fullmatch(r"\d\d/\d\d/\d{4}", c) for c in cells)  # no bare 01/12/2024
