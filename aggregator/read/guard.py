@@ -39,7 +39,7 @@ class Limits:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f}"
+    return number(round(n / 1024 / 1024))
 
 
 def _ole_encrypted(data: bytes) -> bool:
