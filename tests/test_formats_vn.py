@@ -326,3 +326,11 @@ def test_reminder_table_writes_the_deadline_as_the_plan_does(demo_run):
     cells = {c.text for t in docx.Document(letter).tables for row in t.rows for c in row.cells}
     assert "trước ngày 01/12/2024" in cells
     assert not any(re.fullmatch(r"\d\d/\d\d/\d{4}", c) for c in cells)  # no bare 01/12/2024
+
+
+def test_per_unit_sheet_shows_long_codes_and_wrapped_names(demo_run):
+    _, path = _summary(demo_run, "KTCV")
+    ws = openpyxl.load_workbook(path)["Theo đơn vị"]
+    assert ws.column_dimensions["B"].width >= len("SNNPTNT") + 2
+    row = next(c.row for c in ws["C"] if c.value == "Sở Nông nghiệp và Phát triển nông thôn")
+    assert ws.row_dimensions[row].height >= 30  # two lines, not printed over the next unit

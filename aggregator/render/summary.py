@@ -28,7 +28,8 @@ from aggregator.render.summary_style import FONT, formats, print_setup, wrapped_
 from aggregator.vn_format import number, short_date
 
 LARGE_ROUND = 2000
-LABEL_WIDTH = 62  # the "Chỉ tiêu" column of the Tổng hợp sheet  # expected units above which per-unit detail goes to a CSV
+LABEL_WIDTH = 62  # the "Chỉ tiêu" column of the Tổng hợp sheet
+NAME_WIDTH = 26  # the "Tên đơn vị" column of the per-unit sheets  # expected units above which per-unit detail goes to a CSV
 
 
 def _title(result: RoundResult) -> str:
@@ -96,6 +97,7 @@ def _write_totals(wb, f, result: RoundResult) -> None:
     for col, width in enumerate([9, LABEL_WIDTH, 14, 14, 12, 12, 12, 12]):
         ws.set_column(col, col, width)
     header = 4
+    ws.set_row(header, 2 * 15)  # "Mã chỉ tiêu" wraps in its column
     for col, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]):
         ws.write_string(header, col, name, f["head"])
     row = header + 1
@@ -135,8 +137,8 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
         ws.write_string(0, col, head, f["head_small"])
     ws.set_row(0, 150 if fit else 110)
     ws.set_column(0, 0, 4)
-    ws.set_column(1, 1, 7)
-    ws.set_column(2, 2, 26)
+    ws.set_column(1, 1, 10)  # "SNNPTNT", "SLDTBXH"
+    ws.set_column(2, 2, NAME_WIDTH)
     ws.set_column(3, len(heads) - 1, 8 if fit else 10)
     rate = [c in derived or by_code[c].aggregation == "mean" for c in columns]
     table = pd.concat([frame.reindex(columns=codes), derived_frame.reindex(index=frame.index,
@@ -157,9 +159,12 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
     for label, members in groups.items():
         for code in members:
             n += 1
+            name = result.reporting_names.get(code, code)
+            if height := wrapped_height(name, NAME_WIDTH):
+                ws.set_row(row, height)
             ws.write_number(row, 0, n, f["center"])
             ws.write_string(row, 1, code, f["center"])
-            values_row(row, result.reporting_names.get(code, code), values[position[code]], f["count"],
+            values_row(row, name, values[position[code]], f["count"],
                        f["rate"], f["text"])
             row += 1
         if len(groups) > 1:
