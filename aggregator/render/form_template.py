@@ -21,7 +21,7 @@ from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.safe_write import write_replacing
 from aggregator.render.xlsx_layout import LINE_HEIGHT, tallest, wrapped_height
 from aggregator.units import Unit, reporting_name
-from aggregator.vn_format import EXCEL_COUNT, short_date
+from aggregator.vn_format import short_date
 from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
@@ -72,7 +72,9 @@ def _formats(wb: xlsxwriter.Workbook) -> Formats:
         sign_title=wb.add_format({"bold": True, "font_name": FONT, "align": "center"}),
         sign_note=wb.add_format({"italic": True, "font_name": FONT, "align": "center"}),
         entry={
-            "count": wb.add_format({"num_format": EXCEL_COUNT, **entry}),
+            # Excel's built-in "#,##0", not vn_format.EXCEL_COUNT: some readers (calamine on a
+            # Gnumeric .xls) take any custom format of a file sent back for a date
+            "count": wb.add_format({"num_format": "#,##0", **entry}),
             "percent": wb.add_format({"num_format": "0.0", **entry}),
             "score": wb.add_format({"num_format": "0.0", **entry}),
             "date": wb.add_format({"num_format": "dd/mm/yyyy", "align": "center", **entry}),
