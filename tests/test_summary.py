@@ -60,7 +60,7 @@ def test_per_unit_sheet_has_group_subtotals_and_formats(demo):
         name, value = row[2].value, row[col13 - 1].value
         if isinstance(row[0].value, int):
             units.append(value)
-            assert row[col13 - 1].number_format == EXCEL_COUNT  # "1.909" whatever the regional settings
+            assert row[col13 - 1].number_format == EXCEL_COUNT  # "1.909" whatever the locale
             assert row[rate_col - 1].number_format == EXCEL_RATE
         elif name:
             subtotals[name] = value

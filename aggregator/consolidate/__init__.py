@@ -9,5 +9,5 @@ from aggregator.consolidate.completeness import (
 from aggregator.consolidate.rounds import RoundResult, consolidate_round
 
 __all__ = ["GROUP_LABELS", "STATUS_LABELS", "Completeness", "RoundResult", "UnitStatus",
-           "aggregate", "consolidate_round", "derived_of", "level_label", "ratio", "recompute_totals",
-           "rollup"]
+           "aggregate", "consolidate_round", "derived_of", "level_label", "ratio",
+           "recompute_totals", "rollup"]

@@ -292,7 +292,8 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     info.merge_range("A1:B1", f"BIỂU {form.code}: {form.title.upper()}", f.title)
     info.set_row(0, 48)
     info.merge_range("A2:B2", f"(Kèm theo Kế hoạch số {config.plan_number} ngày "
-                              f"{short_date(config.plan_date)} của UBND tỉnh {config.province_name})", f.sub)
+                              f"{short_date(config.plan_date)} của UBND tỉnh "
+                              f"{config.province_name})", f.sub)
     rows = [
         (UNIT_LABEL, unit.code if unit else "", True),
         ("Tên đơn vị", reporting_name(unit) if unit else "", True),

@@ -27,9 +27,9 @@ from aggregator.render.summary_lists import (
 from aggregator.render.summary_style import FONT, formats, print_setup, wrapped_height, write_number
 from aggregator.vn_format import number, short_date
 
-LARGE_ROUND = 2000
+LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV
 LABEL_WIDTH = 62  # the "Chỉ tiêu" column of the Tổng hợp sheet
-NAME_WIDTH = 26  # the "Tên đơn vị" column of the per-unit sheets  # expected units above which per-unit detail goes to a CSV
+NAME_WIDTH = 26  # the "Tên đơn vị" column of the per-unit sheets
 
 
 def _title(result: RoundResult) -> str:

@@ -8,5 +8,5 @@ from aggregator.units.registry import (
     normalize_code,
 )
 
-__all__ = ["DEFAULT_UNITS_FILE", "LEVEL_LABELS", "Unit", "UnitRegistry", "UnitsError", "normalize_code",
-           "reporting_name"]
+__all__ = ["DEFAULT_UNITS_FILE", "LEVEL_LABELS", "Unit", "UnitRegistry", "UnitsError",
+           "normalize_code", "reporting_name"]
