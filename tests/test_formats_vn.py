@@ -259,6 +259,13 @@ def test_summary_prints_the_window_and_the_deadline(demo_run, form, period, wind
     assert f"{window}; {deadline}." in texts
 
 
+def test_direct_inspection_summary_prints_its_window_and_no_deadline(demo_run):
+    _, path = _summary(demo_run, "DKT")
+    texts = _texts(openpyxl.load_workbook(path)["Tổng hợp"])
+    assert "Số liệu tính từ ngày 01/01/2024 đến ngày 31/12/2024." in texts
+    assert not any("hạn gửi" in t for t in texts)
+
+
 def test_summary_names_districts_as_their_peoples_committee(demo_run):
     _, path = _summary(demo_run, "KTCV")
     wb = openpyxl.load_workbook(path)

@@ -88,8 +88,9 @@ def _write_totals(wb, f, result: RoundResult) -> None:
     ws = wb.add_worksheet("Tổng hợp")
     form = result.form
     ws.write_string(0, 0, f"TỔNG HỢP {form.title.upper()} – {result.period.label.upper()}", f["title"])
-    ws.write_string(1, 0, f"{result.round.window_text}; hạn gửi báo cáo "
-                          f"{result.round.deadline_text}.", f["subtitle"])
+    deadline = (f"; hạn gửi báo cáo {result.round.deadline_text}" if result.round.timeliness
+                else "")  # direct-inspection records are sent during the year, never late
+    ws.write_string(1, 0, f"{result.round.window_text}{deadline}.", f["subtitle"])
     ws.write_string(2, 0, f"Số đơn vị đã báo cáo: {number(result.submitted)}/"
                           f"{number(result.expected)} (đúng hạn {number(result.count('on_time'))}, "
                           f"muộn {number(result.count('late'))}); tình hình nhận báo cáo đến ngày "
