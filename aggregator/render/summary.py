@@ -56,6 +56,7 @@ def _matrix_rows(ws, f, row: int, m: Matrix, result: RoundResult) -> int:
     for c in choice:
         head += [f"{c.label}: {option}" for option in c.choices]
         head.append(f"Tỷ lệ “{c.choices[0]}” (%)")
+    ws.set_row(row, 2 * 15)  # "Nhiệm vụ theo kế hoạch" wraps in its column
     for col, name in enumerate(head):
         ws.write_string(row, col, name, f["head"])
     for r in m.rows:
