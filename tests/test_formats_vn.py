@@ -132,6 +132,10 @@ def test_form_guide_notes_say_rules_in_words(workspace: Path):
     notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Chỉ tiêu 4 không được lớn hơn chỉ tiêu 3" in notes
     assert not any("≤" in n or "≥" in n for n in notes)
+    paths = api.make_templates(workspace, form="CCHC", period="2024-Y", per_unit=False)
+    ws = openpyxl.load_workbook(paths[0])["Biểu CCHC"]
+    row = next(c.row for c in ws["A"] if c.value == "5.2")
+    assert ws.cell(row, 5).value == "Tổng các chỉ tiêu 5.1 và 5.2 không được lớn hơn chỉ tiêu 5"
 
 
 # --- forms the units print --------------------------------------------------------------------

@@ -154,7 +154,8 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
     for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]):
         ws.write_string(row, c, name, f.head)
     ws.set_row(row, 2 * LINE_HEIGHT)  # "Mã chỉ tiêu" wraps in its narrow column
-    bounds = {r.left[0]: r for r in form.all_rules if r.kind == "compare" and len(r.left) == 1}
+    # a comparison is noted on the last row it names on its left ("5.1 + 5.2 ≤ 5": on 5.2)
+    bounds = {r.left[-1]: r for r in form.all_rules if r.kind == "compare"}
     for ind in items:
         row += 1
         hint = form.formula_hint(ind.code) or (
