@@ -131,12 +131,12 @@ _TYPES = [
               "Dòng {row} có kết quả “{when}” nên phải ghi “{column}”."),
     # rules
     IssueType("rule-sum-mismatch", "error", "quy tắc", "Tổng không khớp",
-              "Chỉ tiêu {left_codes} là {left} nhưng {right_codes} cộng lại là {right}. "
-              "Hãy sửa để {rule}."),
+              "{left_codes} là {left} nhưng {right_codes} là {right}. {rule}."),
     IssueType("rule-compare-failed", "error", "quy tắc", "Số liệu mâu thuẫn",
-              "Chỉ tiêu {left_codes} là {left}, {right_codes} là {right}; phải bảo đảm {rule}. {hint}"),
+              "{left_codes} là {left}, {right_codes} là {right}. {rule}. {hint}"),
     IssueType("rule-compare-warning", "warning", "quy tắc", "Số liệu cần xem lại",
-              "Chỉ tiêu {left_codes} là {left}, {right_codes} là {right}; thông thường {rule}. {hint}"),
+              "{left_codes} là {left}, {right_codes} là {right}. {rule}; đề nghị kiểm tra lại. "
+              "{hint}"),
     # judgment (warnings: never reject)
     IssueType("value-below-h1", "warning", "so sánh", "Số cả năm nhỏ hơn 6 tháng",
               "Số cả năm là {value}, nhỏ hơn số 6 tháng đầu năm ({h1}) của chính đơn vị. "

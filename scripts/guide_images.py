@@ -57,8 +57,8 @@ def main() -> None:
         feedback = next(f.feedback for f in result.files if f.status == "rejected" and f.feedback
                         and any(i.sheet == "Biểu KTCV" for i in f.errors))
         report = root / "outbox" / "2024-Y" / "bao-cao-KTCV-2024-Y.docx"
-        for made in (picture(form, "bieu-mau-ktcv", "Mã chỉ tiêu", work),
-                     picture(feedback, "ban-phan-hoi", "Mã chỉ tiêu", work),
+        for made in (picture(form, "bieu-mau-ktcv", "Đơn vị tính", work),
+                     picture(feedback, "ban-phan-hoi", "Đơn vị tính", work),
                      picture(feedback, "ban-phan-hoi-danh-sach", "PHẢN HỒI", work, top=180),
                      picture(report, "bao-cao-ktcv", "BÁO CÁO", work)):
             print(made)

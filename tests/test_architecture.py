@@ -84,4 +84,10 @@ def test_the_package_root_holds_only_shared_leaves():
     """The folders show the flow; the root keeps the verbs, their results and shared vocabulary."""
     loose = {p.name for p in PACKAGE.glob("*.py")}
     assert loose <= {"__init__.py", "__main__.py", "api.py", "results.py", "issues.py",
-                     "periods.py", "text.py", "os_errors.py", "xlsx_safe.py", "generated_docs.py"}
+                     "periods.py", "text.py", "os_errors.py", "xlsx_safe.py", "generated_docs.py",
+                     "vn_format.py"}
+
+
+def test_the_formatting_module_is_a_leaf():
+    """Every stage formats numbers and dates (validate, workspace, render): it imports none."""
+    assert {n for n in imports_of(PACKAGE / "vn_format.py") if n.startswith("aggregator")} == set()

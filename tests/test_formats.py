@@ -56,7 +56,7 @@ def test_vietnamese_formats():
     assert vn_number(1234567.0) == "1.234.567"
     assert vn_number(None) == "—"
     assert vn_percent(12.5) == "12,5%"
-    assert vn_percent(100.0) == "100%"
+    assert vn_percent(100.0) == "100,0%"  # one decimal everywhere (issue 13)
     assert vn_percent(None) == "—"
     assert vn_date(date(2025, 1, 5)) == "ngày 05 tháng 01 năm 2025"
     assert vn_date(date(2024, 12, 20)) == "ngày 20 tháng 12 năm 2024"

@@ -34,7 +34,7 @@ def test_quiet_run_says_nothing_when_all_is_well_and_logs_every_run(blank_ktcv: 
     log = (root / LOG_FILE).read_bytes()
     assert log.startswith(b"\xef\xbb\xbf")  # Notepad reads it as UTF-8
     text = log.decode("utf-8-sig")
-    assert "tổng hợp đến ngày 01/07/2024" in text
+    assert "tổng hợp đến ngày 01/7/2024" in text
     assert "1 tệp mới: 1 tiếp nhận (0 muộn), 0 trả lại, 0 trùng lặp." in text
     assert "KTCV 6 tháng đầu năm 2024: đã nộp 1/29" in text
 

@@ -78,7 +78,7 @@ def test_file_of_a_unit_ended_before_the_deadline_is_rejected_naming_the_end(ws,
     o_ended, o_later, o_new = api.check_files(ws, [ended, later, new])
     assert o_ended.status == "invalid" and codes(o_ended.errors) == ["unit-ended"]
     message = o_ended.errors[0].message
-    assert "SYT – Sở Y tế" in message and "31/03/2024" in message and "15/06/2024" in message
+    assert "SYT – Sở Y tế" in message and "31/3/2024" in message and "15/6/2024" in message
     assert o_later.status == "valid", o_later.errors  # ended 30/09/2024, after the round
     assert o_later.unit == "SCT"
     assert codes(o_new.errors) == ["unit-not-yet-valid"] and "01/01/2025" in o_new.errors[0].message

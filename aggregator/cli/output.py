@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from aggregator.pipeline.runlog import reason_lines, summary_line
 from aggregator.results import FileOutcome, RunResult
+from aggregator.vn_format import date_time, short_date
 
 STATUS_VI = {
     "accepted": "[green]Tiếp nhận[/]",
@@ -67,12 +69,12 @@ FULL_LIST_UP_TO = 15
 
 
 def vn_datetime(iso: str | None) -> str:
-    """'2024-11-22T12:15:00' → '22/11/2024 12:15'."""
+    """'2024-11-22T12:15:00' → '22/11/2024 12:15'; '2024-06-05T08:00' → '05/6/2024 08:00'."""
     if not iso:
         return ""
-    day, _, clock = iso.partition("T")
-    y, m, d = day.split("-")
-    return f"{d}/{m}/{y} {clock[:5]}".strip()
+    if "T" not in iso:
+        return short_date(date.fromisoformat(iso))
+    return date_time(datetime.fromisoformat(iso))
 
 
 def print_run(out: Console, result: RunResult, title: str) -> None:

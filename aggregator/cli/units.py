@@ -10,6 +10,7 @@ from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import JsonOpt, WorkspaceOpt, guarded, parse_as_of
 from aggregator.cli.output import console, print_json
+from aggregator.vn_format import short_date
 
 units_app = typer.Typer(help="Danh mục đơn vị (don-vi.xlsx).", no_args_is_help=True)
 app.add_typer(units_app, name="units")
@@ -35,7 +36,7 @@ def import_command(
     result = guarded(lambda: api.import_units(workspace.resolve(), source, day, province, dry_run))
     out = console(json)
     table = Table(title=f"Nhập danh mục hành chính tỉnh mã {result.province}, "
-                        f"hiệu lực từ {day:%d/%m/%Y}")
+                        f"hiệu lực từ {short_date(day)}")
     for name in ("Thay đổi", "Số đơn vị", "Ví dụ"):
         table.add_column(name, overflow="fold")
     for label, pairs in (("Thêm mới", result.added), ("Hết hiệu lực", result.ended),

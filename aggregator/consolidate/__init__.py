@@ -1,4 +1,4 @@
-from aggregator.consolidate.aggregate import ratio, recompute_totals, rollup
+from aggregator.consolidate.aggregate import aggregate, derived_of, ratio, recompute_totals, rollup
 from aggregator.consolidate.completeness import (
     GROUP_LABELS,
     STATUS_LABELS,
@@ -9,4 +9,5 @@ from aggregator.consolidate.completeness import (
 from aggregator.consolidate.rounds import RoundResult, consolidate_round
 
 __all__ = ["GROUP_LABELS", "STATUS_LABELS", "Completeness", "RoundResult", "UnitStatus",
-           "consolidate_round", "level_label", "ratio", "recompute_totals", "rollup"]
+           "aggregate", "consolidate_round", "derived_of", "level_label", "ratio",
+           "recompute_totals", "rollup"]

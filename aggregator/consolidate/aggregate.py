@@ -48,12 +48,33 @@ def per_unit(form: FormSpec, values: pd.DataFrame, order: list[str]) -> pd.DataF
     return recompute_totals(form, frame.astype(float))
 
 
+def aggregate(form: FormSpec, frame: pd.DataFrame, by: pd.Series | None = None,
+              codes: list[str] | None = None) -> pd.Series | pd.DataFrame:
+    """The one rule by which every total, subtotal, roll-up and export combines units' values.
+
+    Counts (aggregation "sum") add up, rates and scores ("mean") average; a missing value (a unit
+    that did not report the indicator) is skipped, never counted as 0; when every value is
+    missing the result is missing (NaN, printed "—"), not 0. `by`: unit → group key, for one row
+    per group; else one value per code. `codes`: the columns wanted (default: every numeric
+    indicator of `form` present in `frame`)."""
+    numeric = {i.code: i.aggregation for i in form.indicators if i.is_numeric}
+    wanted = [c for c in (codes if codes is not None else frame.columns) if c in numeric]
+    sums = [c for c in wanted if numeric[c] == "sum"]
+    means = [c for c in wanted if numeric[c] != "sum"]
+    source = frame[wanted].astype(float)
+    if by is None:
+        out = pd.concat([source[sums].sum(min_count=1), source[means].mean()])
+        return out.reindex(wanted)
+    grouped = source.groupby(by.reindex(source.index))
+    out = pd.concat([grouped[sums].sum(min_count=1), grouped[means].mean()], axis=1)
+    return out[wanted]
+
+
 def totals_of(form: FormSpec, frame: pd.DataFrame) -> dict[str, float]:
-    """Counts add up; rates and scores average over the units that reported them."""
-    return {
-        ind.code: float(frame[ind.code].sum() if ind.aggregation == "sum" else frame[ind.code].mean())
-        for ind in form.indicators if ind.is_numeric
-    }
+    """The province's totals: `aggregate` over every unit."""
+    codes = [i.code for i in form.indicators if i.is_numeric]
+    totals = aggregate(form, frame.reindex(columns=codes), codes=codes)
+    return {code: float(totals[code]) for code in codes}
 
 
 def derived_of(form: FormSpec, totals: dict[str, float]) -> dict[str, float | None]:
@@ -68,10 +89,6 @@ def rollup(form: FormSpec, frame: pd.DataFrame, units: UnitRegistry, level: str)
 
 def group_up(form: FormSpec, frame: pd.DataFrame, mapping: dict[str, str | None]) -> pd.DataFrame:
     """Per-unit values summed (counts) or averaged (rates) into the units `mapping` names."""
-    ancestors = pd.Series(mapping, dtype=object)
-    keyed = frame.assign(_up=ancestors.reindex(frame.index)).dropna(subset=["_up"])
-    sums = [i.code for i in form.indicators if i.is_numeric and i.aggregation == "sum"]
-    means = [i.code for i in form.indicators if i.is_numeric and i.aggregation == "mean"]
-    grouped = keyed.groupby("_up")
-    out = pd.concat([grouped[sums].sum(min_count=1), grouped[means].mean()], axis=1)
+    ancestors = pd.Series(mapping, dtype=object).reindex(frame.index).dropna()
+    out = aggregate(form, frame.loc[ancestors.index], by=ancestors)
     return out[[c for c in frame.columns if c in out.columns]].rename_axis("unit")

@@ -25,7 +25,7 @@ from aggregator.consolidate.completeness import (
 from aggregator.consolidate.lists import choice_counts, items, records, texts
 from aggregator.forms import FormSpec
 from aggregator.periods import Period
-from aggregator.units import Unit, UnitRegistry
+from aggregator.units import Unit, UnitRegistry, reporting_name
 from aggregator.workspace.config import RoundConfig
 
 
@@ -54,6 +54,8 @@ class RoundResult:
     child_values: pd.DataFrame = field(default_factory=pd.DataFrame)
     child_derived: pd.DataFrame = field(default_factory=pd.DataFrame)
     names: dict[str, str] = field(default_factory=dict)
+    # how each unit is named as a reporter: "UBND huyện Võ Nhai" (see units.reporting_name)
+    reporting_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def flat(self) -> bool:
@@ -134,5 +136,5 @@ def consolidate_round(
         by_child=breakdown(status_list, "parent", names, key_of=child.get),
         child_values=child_values.reindex([c for c in child_order if c in child_values.index]),
         child_derived=derived_frame(form, child_values) if len(child_values) else pd.DataFrame(),
-        names=names,
+        names=names, reporting_names={u.code: reporting_name(u) for u in units.units},
     )

@@ -165,9 +165,26 @@ class Rule(_Frozen):
         return self.left + self.right
 
     def describe(self) -> str:
-        """'1 = 1.1 + 1.2' — the rule as a person reads it."""
+        """'1 = 1.1 + 1.2' — the rule in symbols (developer messages)."""
         symbol = {"==": "=", "<=": "≤", ">=": "≥"}[self.op]
         return f"{' + '.join(self.left)} {symbol} {' + '.join(self.right)}"
+
+    def sentence(self, strict: bool = True) -> str:
+        """The rule as a commune official reads it: 'Chỉ tiêu 4 không được lớn hơn chỉ tiêu 3',
+        'Chỉ tiêu 1 phải bằng tổng các chỉ tiêu 1.1 và 1.2'; `strict=False` for a warning's
+        'thường không nhỏ hơn'."""
+        verbs = ({"==": "phải bằng", "<=": "không được lớn hơn", ">=": "không được nhỏ hơn"}
+                 if strict else
+                 {"==": "thường bằng", "<=": "thường không lớn hơn", ">=": "thường không nhỏ hơn"})
+        left = codes_phrase(self.left)
+        return f"{left[0].upper()}{left[1:]} {verbs[self.op]} {codes_phrase(self.right)}"
+
+
+def codes_phrase(codes: tuple[str, ...] | list[str]) -> str:
+    """('4',) → 'chỉ tiêu 4'; ('9.3', '10.2') → 'tổng các chỉ tiêu 9.3 và 10.2'."""
+    if len(codes) == 1:
+        return f"chỉ tiêu {codes[0]}"
+    return f"tổng các chỉ tiêu {', '.join(codes[:-1])} và {codes[-1]}"
 
 
 class Derived(_Frozen):

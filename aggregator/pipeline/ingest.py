@@ -50,6 +50,7 @@ from aggregator.results import FileOutcome
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
+from aggregator.vn_format import date_time
 from aggregator.workspace.config import Config
 
 
@@ -97,7 +98,7 @@ def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None)
         "PHẢN HỒI VỀ TỆP BÁO CÁO",
         "",
         f"Tệp: {incoming.relative}",
-        f"Thời điểm lưu tệp: {incoming.received_at:%d/%m/%Y %H:%M}",
+        f"Thời điểm lưu tệp: {date_time(incoming.received_at)}",
     ]
     if read.unit:
         lines.append(f"Đơn vị: {read.unit.code} – {read.unit.name}")
@@ -152,7 +153,7 @@ COPY_THREADS = 4
 CHUNK = 256  # files checked together while the workers go on reading
 
 def _saved_late_issue(saved: datetime, clock: datetime):
-    return make_issue("file-saved-after-run-date", saved=f"{saved:%d/%m/%Y %H:%M}",
+    return make_issue("file-saved-after-run-date", saved=date_time(saved),
                       as_of=vn_short_date(clock.date()))
 
 

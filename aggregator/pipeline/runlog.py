@@ -11,6 +11,7 @@ from pathlib import Path
 from aggregator.os_errors import user_message
 from aggregator.render.vn import vn_number, vn_short_date
 from aggregator.results import RunResult
+from aggregator.vn_format import date_time
 
 LOG_FILE = "nhat-ky-tong-hop.txt"
 PROCESSED = ("accepted", "rejected", "duplicate")
@@ -52,7 +53,7 @@ def needs_attention(result: RunResult) -> bool:
 
 def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]:
     as_of = vn_short_date(date.fromisoformat(result.as_of))
-    lines = [f"=== {started:%d/%m/%Y %H:%M:%S} · tổng hợp đến ngày {as_of} · "
+    lines = [f"=== {date_time(started, seconds=True)} · tổng hợp đến ngày {as_of} · "
              f"{vn_number(seconds, 1)} giây", summary_line(result)]
     for f in result.files:
         if f.status == "rejected":
@@ -76,7 +77,7 @@ def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]
 def report_lines(result: RunResult, started: datetime) -> list[str]:
     """`aggregator report`: what was written again, and what was kept instead of overwritten."""
     as_of = vn_short_date(date.fromisoformat(result.as_of))
-    return ([f"=== {started:%d/%m/%Y %H:%M:%S} · lập lại báo cáo đến ngày {as_of}"]
+    return ([f"=== {date_time(started, seconds=True)} · lập lại báo cáo đến ngày {as_of}"]
             + [f"Chú ý: {notice}" for notice in result.notices]
             + [f"Báo cáo: {path}" for path in result.reports])
 
@@ -93,7 +94,7 @@ def failure_lines(started: datetime, error: BaseException) -> list[str]:
     """The failed run in Vietnamese; for a failure nobody foresaw, the technical detail follows
     (for support: the clerk is told to send this file)."""
     message, foreseen = user_message(error)
-    lines = [f"=== {started:%d/%m/%Y %H:%M:%S} · LỖI, chưa tổng hợp được", message]
+    lines = [f"=== {date_time(started, seconds=True)} · LỖI, chưa tổng hợp được", message]
     if not foreseen:
         lines.append("Chi tiết kỹ thuật (cho người hỗ trợ):")
         lines += ["    " + line for line in "".join(

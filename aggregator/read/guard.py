@@ -16,6 +16,7 @@ from aggregator.issues import Issue, make_issue
 from aggregator.read.extent import ods_far_cell, xlsx_far_cell
 from aggregator.read.package import worksheet_names, worksheet_parts
 from aggregator.read.workbook import a1
+from aggregator.vn_format import number
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -38,7 +39,7 @@ class Limits:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f}"
+    return number(round(n / 1024 / 1024))
 
 
 def _ole_encrypted(data: bytes) -> bool:
@@ -137,7 +138,7 @@ def _range_issue(data: bytes, zf: zipfile.ZipFile, sheets: set[str],
 
 def _far_issue(sheet: str, row: int, col: int, limits: Limits) -> Issue:
     return make_issue("file-range-too-large", sheet=sheet, cell=a1(row, col),
-                      rows=f"{limits.max_rows:,}".replace(",", "."), cols=limits.max_cols)
+                      rows=number(limits.max_rows), cols=limits.max_cols)
 
 
 def _zip_issue(data: bytes, limits: Limits) -> Issue | None:

@@ -32,6 +32,7 @@ from aggregator.read.workbook import (
 )
 from aggregator.text import fold
 from aggregator.units import Unit, UnitRegistry, normalize_code
+from aggregator.vn_format import number
 
 META_SHEET = "_meta"
 UNIT_LABEL = "Mã đơn vị"
@@ -208,7 +209,7 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     except SheetTooLarge as exc:
         return ReadResult(path=path, issues=[make_issue(
             "file-range-too-large", sheet=exc.sheet, cell=exc.cell,
-            rows=f"{limits.max_rows:,}".replace(",", "."), cols=limits.max_cols)])
+            rows=number(limits.max_rows), cols=limits.max_cols)])
     except WorkbookUnreadable as exc:
         if exc.encrypted:
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])

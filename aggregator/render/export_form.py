@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aggregator.consolidate import RoundResult
+from aggregator.consolidate import RoundResult, aggregate
 from aggregator.forms import FormSpec
 from aggregator.render.form_template import write_form_template
 from aggregator.units import Unit
@@ -20,12 +20,11 @@ def _number(ind_type: str, value: float) -> float | int:
 def export_values(out: Path, spec: FormSpec, config: Config, round_: RoundConfig, unit: Unit,
                   frame: pd.DataFrame, result: RoundResult, subtree: set[str]) -> Path:
     values: dict[str, object] = {}
+    totals = aggregate(spec, frame)  # the consolidation's own rule: missing stays blank
     for ind in spec.cells:
-        if ind.is_numeric and ind.code in frame:
-            column = frame[ind.code].dropna()
-            if not column.empty:
-                total = column.sum() if ind.aggregation == "sum" else column.mean()
-                values[ind.code] = _number(ind.type, total)
+        if ind.is_numeric and ind.code in totals.index:
+            if not pd.isna(totals[ind.code]):
+                values[ind.code] = _number(ind.type, totals[ind.code])
         elif ind.type == "text":
             answers = [(u, t) for u, t in result.texts.get(ind.code, []) if u.code in subtree]
             if len(answers) == 1 and answers[0][0].code == unit.code:

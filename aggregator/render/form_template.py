@@ -19,8 +19,9 @@ from xlsxwriter.worksheet import Worksheet
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.safe_write import write_replacing
-from aggregator.render.vn import vn_short_date
-from aggregator.units import Unit
+from aggregator.render.xlsx_layout import LINE_HEIGHT, tallest, wrapped_height
+from aggregator.units import Unit, reporting_name
+from aggregator.vn_format import short_date
 from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
@@ -29,6 +30,10 @@ LISTS_SHEET = "_danh_muc"
 INPUT_FILL = "#FFF2CC"
 MAX_COUNT = 10**9
 FONT = "Times New Roman"
+# Data sheet columns: Mã chỉ tiêu, Chỉ tiêu, Đơn vị tính, Số liệu, Ghi chú (a matrix's option columns
+# from C on). About 94 units wide: a portrait A4 page at full size, 11-pt text prints at 11 pt.
+WIDTHS = {"A": 9, "B": 46, "C": 10, "D": 12, "E": 18, "F": 12}
+GUIDE_WIDTH = 90
 
 
 @dataclass
@@ -42,6 +47,9 @@ class Formats:
     head: object
     center: object
     note: object
+    sign_date: object
+    sign_title: object
+    sign_note: object
     entry: dict[str, object]
 
 
@@ -60,7 +68,12 @@ def _formats(wb: xlsxwriter.Workbook) -> Formats:
                             "bg_color": "#D9E1F2", **{k: v for k, v in base.items() if k != "valign"}}),
         center=wb.add_format({"align": "center", **base}),
         note=wb.add_format({"italic": True, "font_color": "#555555", "text_wrap": True, **base}),
+        sign_date=wb.add_format({"italic": True, "font_name": FONT, "align": "center"}),
+        sign_title=wb.add_format({"bold": True, "font_name": FONT, "align": "center"}),
+        sign_note=wb.add_format({"italic": True, "font_name": FONT, "align": "center"}),
         entry={
+            # Excel's built-in "#,##0", not vn_format.EXCEL_COUNT: some readers (calamine on a
+            # Gnumeric .xls) take any custom format of a file sent back for a date
             "count": wb.add_format({"num_format": "#,##0", **entry}),
             "percent": wb.add_format({"num_format": "0.0", **entry}),
             "score": wb.add_format({"num_format": "0.0", **entry}),
@@ -140,13 +153,20 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
                   row: int, values: dict[str, object]) -> int:
     for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]):
         ws.write_string(row, c, name, f.head)
-    bounds = {r.left[0]: r for r in form.all_rules if r.kind == "compare" and len(r.left) == 1}
+    ws.set_row(row, 2 * LINE_HEIGHT)  # "Mã chỉ tiêu" wraps in its narrow column
+    # a comparison is noted on the last row it names on its left ("5.1 + 5.2 ≤ 5": on 5.2)
+    bounds = {r.left[-1]: r for r in form.all_rules if r.kind == "compare"}
     for ind in items:
         row += 1
+        hint = form.formula_hint(ind.code) or (
+            bounds[ind.code].sentence(bounds[ind.code].severity == "error") if ind.code in bounds
+            else "")
+        if ind.type != "text" and (height := tallest((ind.label, WIDTHS["B"]),
+                                                     (hint, WIDTHS["E"]))):
+            ws.set_row(row, height)
         ws.write_string(row, 0, ind.code, f.center)
         ws.write_string(row, 1, ind.label, f.bold_text if "." not in ind.code else f.text)
         ws.write_string(row, 2, ind.unit, f.center)
-        hint = form.formula_hint(ind.code) or (bounds[ind.code].describe() if ind.code in bounds else "")
         if ind.type == "text":
             ws.merge_range(row, 3, row, 4, str(values.get(ind.code) or ""), f.entry["text"])
             ws.set_row(row, 75)
@@ -164,12 +184,15 @@ def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[s
         ws.write_string(row, c, col.label, f.head)
     ws.set_row(row, 45)
     row += 1
+    ws.set_row(row, 2 * LINE_HEIGHT)
     ws.write_string(row, 0, "Mã chỉ tiêu", f.head)
     ws.write_string(row, 1, "Nội dung", f.head)
     for c, col in enumerate(m.columns, start=2):
         ws.write_string(row, c, col.key, f.head)
     for r in m.rows:
         row += 1
+        if height := wrapped_height(r.label, WIDTHS["B"]):
+            ws.set_row(row, height)
         ws.write_string(row, 0, r.code, f.center)
         ws.write_string(row, 1, r.label, f.bold_text if r.code == m.total_row else f.text)
         for c, col in enumerate(m.columns, start=2):
@@ -195,6 +218,33 @@ def _line_list(ws: Worksheet, f: Formats, ll: LineList, row: int,
         if rule:
             ws.data_validation(first, c, last, c, rule)
     return last + 2
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """A4, one page wide (as many pages tall as needed), narrow side margins."""
+    ws.set_paper(9)
+    ws.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(f'&C&"{FONT}"Trang &P/&N')
+
+
+def _signatures(ws: Worksheet, f: Formats, row: int, left: tuple[int, int],
+                right: tuple[int, int]) -> None:
+    """Who answers for the figures: the preparer (left) and the head of unit (right), as on a
+    Vietnamese report form; the place and date line above the head's title is left to fill. On a
+    data sheet nothing is written in the "Mã chỉ tiêu" column (the contract reads codes there)."""
+
+    def put(r: int, first: int, last: int, text: str, fmt) -> None:
+        if first == last:
+            ws.write_string(r, first, text, fmt)
+        else:
+            ws.merge_range(r, first, r, last, text, fmt)
+
+    put(row, *right, "…………, ngày … tháng … năm …", f.sign_date)
+    put(row + 1, *left, "NGƯỜI LẬP BIỂU", f.sign_title)
+    put(row + 1, *right, "THỦ TRƯỞNG ĐƠN VỊ", f.sign_title)
+    put(row + 2, *left, "(Ký, ghi rõ họ tên)", f.sign_note)
+    put(row + 2, *right, "(Ký, ghi rõ họ tên, đóng dấu)", f.sign_note)
 
 
 def _write_lists(wb: xlsxwriter.Workbook, units: list[Unit]) -> str | None:
@@ -228,7 +278,11 @@ def write_form_template(
 def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig | None,
                 unit: Unit | None, unit_choices: list[Unit] | None, values: dict[str, object],
                 items: list[dict[str, object]] | None) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    # Times New Roman as the workbook's own font: column widths then measure the same in Excel and
+    # LibreOffice (a missing Calibri makes LibreOffice's columns wider and the page shrink)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "default_format_properties": {"font_name": FONT,
+                                                                       "font_size": 11}})
     f = _formats(wb)
     period = round_.parsed_period if round_ else None
 
@@ -239,13 +293,15 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     info.merge_range("A1:B1", f"BIỂU {form.code}: {form.title.upper()}", f.title)
     info.set_row(0, 48)
     info.merge_range("A2:B2", f"(Kèm theo Kế hoạch số {config.plan_number} ngày "
-                              f"{config.plan_date:%d/%m/%Y} của UBND tỉnh {config.province_name})", f.sub)
+                              f"{short_date(config.plan_date)} của UBND tỉnh "
+                              f"{config.province_name})", f.sub)
     rows = [
         (UNIT_LABEL, unit.code if unit else "", True),
-        ("Tên đơn vị", unit.name if unit else "", True),
+        ("Tên đơn vị", reporting_name(unit) if unit else "", True),
         (PERIOD_LABEL, period.code if period else "", True),
         ("Tên kỳ báo cáo", period.label if period else "", False),
-        ("Hạn gửi báo cáo", vn_short_date(round_.deadline) if round_ else "", False),
+        ("Hạn gửi báo cáo", round_.deadline_text if round_ else "", False),
+        ("Thời gian chốt số liệu", round_.window_text if round_ else "", False),
         ("Người lập biểu", "", True),
         ("Số điện thoại", "", True),
         ("Ngày lập biểu", "", True),
@@ -258,29 +314,35 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
                                       "source": [f"{year}-{k}" for k in form.periods],
                                       "error_title": "Kỳ báo cáo",
                                       "error_message": "Chọn một kỳ trong danh sách."})
+    if form.line_list:
+        _signatures(info, f, 3 + len(rows) + 1, (0, 0), (1, 1))
     info.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-    info.set_paper(9)
-    info.fit_to_pages(1, 0)
+    _print_setup(info)
     info.activate()
 
     # Data sheet ------------------------------------------------------------------------------
     ws = wb.add_worksheet(form.sheet)
-    for col, width in (("A:A", 10), ("B:B", 60), ("C:C", 14), ("D:D", 18), ("E:E", 26), ("F:F", 14)):
-        ws.set_column(col, width)
+    for col, width in WIDTHS.items():
+        ws.set_column(f"{col}:{col}", width)
     last_col = max([4] + [1 + len(m.columns) for m in form.matrices]
                    + [len(form.line_list.columns) - 1 if form.line_list else 0])
     ws.merge_range(0, 0, 0, last_col, f"BIỂU {form.code}: {form.title.upper()}", f.title)
     ws.set_row(0, 36)
-    owner = f"Đơn vị: {unit.code} – {unit.name}" if unit else "Đơn vị: (ghi tại sheet Thông tin)"
+    owner = (f"Đơn vị: {unit.code} – {reporting_name(unit)}" if unit
+             else "Đơn vị: (ghi tại sheet Thông tin)")
     when = f"Kỳ báo cáo: {period.label}" if period else "Kỳ báo cáo: (ghi tại sheet Thông tin)"
-    ws.merge_range(1, 0, 1, last_col, f"{owner}. {when}.", f.sub)
+    window = f" {round_.window_text}." if round_ else ""
+    ws.merge_range(1, 0, 1, last_col, f"{owner}. {when}.{window}", f.sub)
+    ws.set_row(1, 32)
     row = 3
+    first_header = None
     for section in form.sections:
         title = section.title or (section.matrix.title if section.matrix else "") or (
             section.line_list.title if section.line_list else "")
         if title and len(form.sections) > 1:
             ws.write_string(row, 0, title, f.section)
             row += 1
+        first_header = row if first_header is None else first_header
         if section.indicators:
             row = _scalar_table(ws, f, form, section.indicators, row, values)
         elif section.matrix:
@@ -289,18 +351,25 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
             row = _line_list(ws, f, section.line_list, row, items or [])
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
                     "format_columns": True, "format_rows": True})
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    if form.line_list:
+    if form.line_list:  # the info sheet carries the signatures: rows below a list are items
         ws.set_landscape()
+    else:
+        _signatures(ws, f, row, (1, 1), (3, max(last_col, 4)))
+    _print_setup(ws)
+    if first_header is not None:
+        # a matrix's descriptive labels sit one row above its key row: repeat both
+        ws.repeat_rows(first_header, first_header + (1 if form.sections[0].matrix else 0))
 
     # Instructions ----------------------------------------------------------------------------
     guide = wb.add_worksheet(GUIDE_SHEET)
-    guide.set_column("A:A", 110)
+    guide.set_column("A:A", GUIDE_WIDTH)
     wrap = wb.add_format({"text_wrap": True, "font_name": FONT, "valign": "top"})
     for r, line in enumerate(_instructions(form, round_)):
+        if height := wrapped_height(line, GUIDE_WIDTH, 14 if r == 0 else 11):
+            guide.set_row(r, height)
         guide.write_string(r, 0, line, f.title if r == 0 else wrap)
     guide.protect()
+    _print_setup(guide)
 
     # Hidden sheets: identification, and the unit list behind the "Mã đơn vị" dropdown ----------
     meta = wb.add_worksheet(META_SHEET)

@@ -199,7 +199,7 @@ def key_figures(r: RoundResult) -> list[dict[str, str]]:
 def chart_specs(r: RoundResult, folder: Path) -> dict[str, ChartSpec | None]:
     t, labels = r.totals, r.form.by_code
     violations = None
-    if any(t[c] for c in VIOLATION_TYPES):
+    if any(t[c] > 0 for c in VIOLATION_TYPES):  # NaN (nobody reported) draws no chart
         violations = ChartSpec(folder, f"vi-pham-{r.period.code}", "Số lượt vi phạm theo loại",
                                tuple(labels[c].label for c in VIOLATION_TYPES),
                                tuple(t[c] for c in VIOLATION_TYPES), horizontal=True)

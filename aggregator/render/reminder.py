@@ -29,7 +29,7 @@ def outstanding(results: list[RoundResult], as_of: date) -> list[dict[str, str]]
                           "cầu, đã trả lại" + _reason(s.rejected_issues))
             rows.append({"unit": reporting_name(s.unit), "code": s.unit.code,
                          "report": f"Biểu {r.form.code} – {r.form.title} ({r.period.label})",
-                         "deadline": vn_short_date(r.round.deadline), "status": status})
+                         "deadline": r.round.deadline_text, "status": status})
     rows.sort(key=lambda row: row["unit"])
     for i, row in enumerate(rows, start=1):
         row["stt"] = str(i)

@@ -8,6 +8,7 @@ from datetime import date
 from aggregator.consolidate import RoundResult
 from aggregator.render.unit_text import quoted
 from aggregator.render.vn import vn_date, vn_number, vn_percent, vn_short_date
+from aggregator.units import reporting_name  # noqa: F401  re-exported for the reports
 from aggregator.workspace.config import Config
 
 NO_ANSWER = "Chưa có đơn vị báo cáo nội dung này."
@@ -66,21 +67,6 @@ def common(config: Config, report_date: date) -> dict:
         "signer_position": config.signer.position,
         "signer_name": signer_name(config),
     }
-
-
-ADMIN_WORDS = ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Quận", "Phường", "Xã")
-
-
-def reporting_name(unit) -> str:
-    """The body that reports for a unit: a district or commune reports through its People's
-    Committee ("Huyện Võ Nhai" → "UBND huyện Võ Nhai"); agencies keep their name."""
-    if getattr(unit, "level", "") not in ("district", "commune"):
-        return unit.name
-    name = unit.name
-    for word in ADMIN_WORDS:
-        if name.startswith(word + " "):
-            return f"UBND {word.lower()}{name[len(word):]}"
-    return f"UBND {name}"
 
 
 def child_name(r: RoundResult, code: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from aggregator.consolidate import RoundResult
+from aggregator.consolidate import RoundResult, aggregate, derived_of
 from aggregator.consolidate.completeness import level_label
 from aggregator.forms import Indicator, Matrix
 from aggregator.render.safe_write import write_replacing
@@ -24,9 +24,12 @@ from aggregator.render.summary_lists import (
     write_status,
     write_texts,
 )
-from aggregator.render.summary_style import formats, print_setup, write_number
+from aggregator.render.summary_style import FONT, formats, print_setup, wrapped_height, write_number
+from aggregator.vn_format import number, short_date
 
 LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV
+LABEL_WIDTH = 62  # the "Chỉ tiêu" column of the Tổng hợp sheet
+NAME_WIDTH = 26  # the "Tên đơn vị" column of the per-unit sheets
 
 
 def _title(result: RoundResult) -> str:
@@ -36,9 +39,11 @@ def _title(result: RoundResult) -> str:
 def _indicator_row(ws, f, row: int, ind: Indicator, value: float | None) -> None:
     top = "." not in ind.code
     mean = ind.aggregation == "mean"
+    label = ind.label + (" (bình quân các đơn vị)" if mean else "")
+    if height := wrapped_height(label, LABEL_WIDTH):
+        ws.set_row(row, height)
     ws.write_string(row, 0, ind.code, f["center"])
-    ws.write_string(row, 1, ind.label + (" (bình quân các đơn vị)" if mean else ""),
-                    f["bold"] if top else f["text"])
+    ws.write_string(row, 1, label, f["bold"] if top else f["text"])
     ws.write_string(row, 2, ind.unit, f["center"])
     fmt = f["rate_bold" if top else "rate"] if mean else f["count_bold" if top else "count"]
     write_number(ws, row, 3, value, fmt, f["center"])
@@ -51,11 +56,14 @@ def _matrix_rows(ws, f, row: int, m: Matrix, result: RoundResult) -> int:
     for c in choice:
         head += [f"{c.label}: {option}" for option in c.choices]
         head.append(f"Tỷ lệ “{c.choices[0]}” (%)")
+    ws.set_row(row, 2 * 15)  # "Nhiệm vụ theo kế hoạch" wraps in its column
     for col, name in enumerate(head):
         ws.write_string(row, col, name, f["head"])
     for r in m.rows:
         row += 1
         total = r.code == m.total_row
+        if height := wrapped_height(r.label, LABEL_WIDTH):
+            ws.set_row(row, height)
         ws.write_string(row, 0, r.code, f["center"])
         ws.write_string(row, 1, r.label, f["bold"] if total else f["text"])
         col = 2
@@ -81,12 +89,17 @@ def _write_totals(wb, f, result: RoundResult) -> None:
     ws = wb.add_worksheet("Tổng hợp")
     form = result.form
     ws.write_string(0, 0, f"TỔNG HỢP {form.title.upper()} – {result.period.label.upper()}", f["title"])
-    ws.write_string(1, 0, f"Số đơn vị đã báo cáo: {result.submitted}/{result.expected} "
-                          f"(đúng hạn {result.count('on_time')}, muộn {result.count('late')}); "
-                          f"số liệu đến ngày {result.as_of:%d/%m/%Y}.", f["subtitle"])
-    for col, width in enumerate([9, 62, 14, 14, 12, 12, 12, 12]):
+    deadline = (f"; hạn gửi báo cáo {result.round.deadline_text}" if result.round.timeliness
+                else "")  # direct-inspection records are sent during the year, never late
+    ws.write_string(1, 0, f"{result.round.window_text}{deadline}.", f["subtitle"])
+    ws.write_string(2, 0, f"Số đơn vị đã báo cáo: {number(result.submitted)}/"
+                          f"{number(result.expected)} (đúng hạn {number(result.count('on_time'))}, "
+                          f"muộn {number(result.count('late'))}); tình hình nhận báo cáo đến ngày "
+                          f"{short_date(result.as_of)}.", f["subtitle"])
+    for col, width in enumerate([9, LABEL_WIDTH, 14, 14, 12, 12, 12, 12]):
         ws.set_column(col, col, width)
-    header = 3
+    header = 4
+    ws.set_row(header, 2 * 15)  # "Mã chỉ tiêu" wraps in its column
     for col, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]):
         ws.write_string(header, col, name, f["head"])
     row = header + 1
@@ -126,8 +139,8 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
         ws.write_string(0, col, head, f["head_small"])
     ws.set_row(0, 150 if fit else 110)
     ws.set_column(0, 0, 4)
-    ws.set_column(1, 1, 7)
-    ws.set_column(2, 2, 26)
+    ws.set_column(1, 1, 10)  # "SNNPTNT", "SLDTBXH"
+    ws.set_column(2, 2, NAME_WIDTH)
     ws.set_column(3, len(heads) - 1, 8 if fit else 10)
     rate = [c in derived or by_code[c].aggregation == "mean" for c in columns]
     table = pd.concat([frame.reindex(columns=codes), derived_frame.reindex(index=frame.index,
@@ -148,18 +161,18 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
     for label, members in groups.items():
         for code in members:
             n += 1
+            name = result.reporting_names.get(code, code)
+            if height := wrapped_height(name, NAME_WIDTH):
+                ws.set_row(row, height)
             ws.write_number(row, 0, n, f["center"])
             ws.write_string(row, 1, code, f["center"])
-            values_row(row, result.names.get(code, code), values[position[code]], f["count"],
+            values_row(row, name, values[position[code]], f["count"],
                        f["rate"], f["text"])
             row += 1
         if len(groups) > 1:
-            sub = frame.loc[members]
-            subtotal = [sub[c].mean() if by_code[c].aggregation == "mean" else sub[c].sum()
-                        for c in codes]
-            for d in form.derived:
-                den = sub[list(d.denominator)].sum().sum()
-                subtotal.append(sub[list(d.numerator)].sum().sum() / den * 100 if den else None)
+            sums = aggregate(form, frame.loc[members])  # the totals' own rule
+            rates = derived_of(form, sums.to_dict())
+            subtotal = [sums.get(c) for c in codes] + [rates[d.code] for d in form.derived]
             ws.write_blank(row, 0, None, f["subtotal_text"])
             ws.write_blank(row, 1, None, f["subtotal_text"])
             values_row(row, f"Cộng {label}", subtotal, f["subtotal"], f["subtotal_rate"],
@@ -179,7 +192,7 @@ def _per_unit_sheet(wb, f, result: RoundResult, name: str, codes: list[str], fit
 def _detail_csv(path: Path, result: RoundResult) -> Path:
     """Every unit's values for a round too large for a worksheet people print (Excel opens it)."""
     table = result.per_unit.join(result.per_unit_derived)
-    table.insert(0, "Tên đơn vị", [result.names.get(c, c) for c in table.index])
+    table.insert(0, "Tên đơn vị", [result.reporting_names.get(c, c) for c in table.index])
     table.index.name = "Mã đơn vị"
     # BOM: Excel on Windows reads the diacritics
     return write_replacing(path, lambda tmp: table.to_csv(tmp, encoding="utf-8-sig"))
@@ -189,7 +202,9 @@ def write_summary(path: Path, result: RoundResult) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     # constant_memory: rows are streamed to disk as written (a national round has ~12,500 rows).
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "nan_inf_to_errors": True, "constant_memory": True})
+                                         "nan_inf_to_errors": True, "constant_memory": True,
+                                         "default_format_properties": {"font_name": FONT,
+                                                                       "font_size": 11}})
     f = formats(wb)
     form = result.form
     _write_totals(wb, f, result)

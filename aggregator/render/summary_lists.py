@@ -4,6 +4,7 @@ one row per file (DKT inspections), and the native charts."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 
@@ -11,6 +12,8 @@ from aggregator.consolidate import STATUS_LABELS, RoundResult
 from aggregator.consolidate.completeness import level_label
 from aggregator.render.summary_style import print_setup, write_number
 from aggregator.render.unit_text import cell_parts, cell_text
+from aggregator.units import reporting_name
+from aggregator.vn_format import short_date
 
 
 def _headers(ws, f, row: int, names: list[str], widths: list[int]) -> None:
@@ -44,7 +47,7 @@ def write_status(wb, f, result: RoundResult, title: str, only_exceptions: bool =
         r = start + i
         ws.write_number(r, 0, i, f["center"])
         ws.write_string(r, 1, s.unit.code, f["center"])
-        ws.write_string(r, 2, s.unit.name, f["text"])
+        ws.write_string(r, 2, reporting_name(s.unit), f["text"])
         ws.write_string(r, 3, level_label(s.unit), f["text"])
         if s.received_at:
             ws.write_datetime(r, 4, s.received_at, f["date"])
@@ -63,11 +66,11 @@ def write_issues(wb, f, result: RoundResult, title: str) -> None:
     row = 1
     for s in result.statuses:
         for message in s.rejected_issues:
-            for col, v in enumerate([s.unit.code, s.unit.name, "Lỗi", cell_text(message)]):
+            for col, v in enumerate([s.unit.code, reporting_name(s.unit), "Lỗi", cell_text(message)]):
                 ws.write_string(row, col, v, f["text"])
             row += 1
     for unit, message in result.warnings:
-        for col, v in enumerate([unit.code, unit.name, "Cảnh báo", cell_text(message)]):
+        for col, v in enumerate([unit.code, reporting_name(unit), "Cảnh báo", cell_text(message)]):
             ws.write_string(row, col, v, f["text"])
         row += 1
     print_setup(ws, title, 0)
@@ -90,7 +93,7 @@ def write_texts(wb, f, result: RoundResult, title: str, grouped: bool = False) -
         if grouped:
             same: dict[str, list[str]] = {}
             for unit, answer in pairs:
-                same.setdefault(cell_text(answer), []).append(unit.name)
+                same.setdefault(cell_text(answer), []).append(reporting_name(unit))
             for answer, units in sorted(same.items(), key=lambda kv: -len(kv[1])):
                 for col, v in enumerate([code, label, answer]):
                     ws.write_string(row, col, v, f["text"])
@@ -100,8 +103,8 @@ def write_texts(wb, f, result: RoundResult, title: str, grouped: bool = False) -
             continue
         for unit, answer in pairs:  # a text longer than a cell holds goes on in the rows below
             for n, part in enumerate(cell_parts(answer)):
-                for col, v in enumerate([code, label if n == 0 else f"{label} (tiếp)", unit.name,
-                                         part]):
+                continued = label if n == 0 else f"{label} (tiếp)"
+                for col, v in enumerate([code, continued, reporting_name(unit), part]):
                     ws.write_string(row, col, v, f["text"])
                 row += 1
     print_setup(ws, title, 0)
@@ -111,7 +114,7 @@ def _cell(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return f"{value[8:]}/{value[5:7]}/{value[:4]}"  # ISO date → dd/mm/yyyy
+        return short_date(date.fromisoformat(value))  # ISO date → 15/6/2024
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return cell_text(str(value))
@@ -129,7 +132,7 @@ def write_items(wb, f, result: RoundResult, title: str) -> None:
     for n, item in enumerate(result.items.itertuples(index=False), start=1):
         record = item._asdict()
         ws.write_number(n, 0, n, f["center"])
-        ws.write_string(n, 1, result.unit(record["unit"]).name, f["text"])
+        ws.write_string(n, 1, reporting_name(result.unit(record["unit"])), f["text"])
         open_item = choice is not None and record.get(choice.key) != choice.choices[0]
         for col, c in enumerate(columns, start=2):
             ws.write_string(n, col, _cell(record.get(c.key)), f["bold" if open_item else "text"])
@@ -151,7 +154,7 @@ def write_records(wb, f, result: RoundResult, title: str) -> None:
     counts = [i.code for i in form.cells if i.type == "count" and i not in scalars]
     for n, (_, rec) in enumerate(result.records.iterrows(), start=1):
         ws.write_number(n, 0, n, f["center"])
-        ws.write_string(n, 1, result.unit(rec["unit"]).name, f["text"])
+        ws.write_string(n, 1, reporting_name(result.unit(rec["unit"])), f["text"])
         for col, ind in enumerate(scalars, start=2):
             ws.write_string(n, col, _cell(rec.get(ind.code)), f["text"])
         failed = sum(1 for i in choice_cells if rec.get(i.code) == i.choices[1])
@@ -180,7 +183,7 @@ def write_charts(wb, f, result: RoundResult, title: str) -> None:
                       else result.child_values)
             series = (source[spec.per_unit].dropna().sort_values(ascending=False)
                       if spec.per_unit in source else pd.Series(dtype=float))
-            data = [(result.names.get(code, code), value) for code, value in series.items()]
+            data = [(result.reporting_names.get(code, code), value) for code, value in series.items()]
         for i, (label, value) in enumerate(data):
             ws.write_string(first + i, 0, label, f["text"])
             write_number(ws, first + i, 1, value, f["rate"] if spec.per_unit else f["count"],

@@ -8,9 +8,14 @@ import math
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from aggregator.render.xlsx_layout import wrapped_height
+from aggregator.vn_format import EXCEL_COUNT, EXCEL_RATE
+
+__all__ = ["formats", "number", "print_setup", "wrapped_height", "write_number"]
+
 FONT = "Times New Roman"
-COUNT = "#,##0"
-RATE = "0.0"
+COUNT = EXCEL_COUNT
+RATE = EXCEL_RATE
 
 
 def formats(wb: xlsxwriter.Workbook) -> dict:
@@ -60,3 +65,4 @@ def write_number(ws: Worksheet, row: int, col: int, value: float | None, fmt, bl
         ws.write_string(row, col, "—", blank_fmt or fmt)
     else:
         ws.write_number(row, col, value, fmt)
+

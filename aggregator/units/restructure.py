@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from aggregator.units.gso import Division
 from aggregator.units.registry import Unit, UnitRegistry, UnitsError
+from aggregator.vn_format import short_date
 
 GROUP_OF_LEVEL = {"district": "ubnd-huyen", "commune": "ubnd-xa"}
 
@@ -55,7 +56,7 @@ def restructure(registry: UnitRegistry, province: str, divisions: list[Division]
               and (unit.valid_to is None or unit.valid_to > last_day)):
             if unit.valid_from is not None and unit.valid_from > last_day:
                 raise UnitsError(f"Đơn vị {unit.code} – {unit.name} bắt đầu hiệu lực từ "
-                                 f"{unit.valid_from:%d/%m/%Y}, sau ngày cơ cấu mới có hiệu lực.")
+                                 f"{short_date(unit.valid_from)}, sau ngày cơ cấu mới có hiệu lực.")
             closed = replace(unit, valid_to=last_day)
             ended.append(closed)
             units.append(closed)

@@ -11,6 +11,7 @@ from aggregator.issues import Issue, make_issue
 from aggregator.read.layout import Located
 from aggregator.text import fold, nfc
 from aggregator.validate.numbers import parse_number
+from aggregator.vn_format import count_or_decimal
 
 Value = float | str | None
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
@@ -20,7 +21,7 @@ _FAST = frozenset(BOUNDS)
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return count_or_decimal(value)
 
 
 def parse_date(raw: object) -> date | None:

@@ -17,6 +17,7 @@ import pandas as pd
 from aggregator.issues import make_issue
 from aggregator.periods import Period
 from aggregator.validate.report import FileReport
+from aggregator.vn_format import number
 
 Z_LIMIT = 5.0
 MIN_PEERS = 8
@@ -39,7 +40,7 @@ class History:
 
 
 def _num(v: float) -> str:
-    return f"{v:,.0f}".replace(",", ".") if float(v).is_integer() else f"{v:.1f}".replace(".", ",")
+    return number(v) if float(v).is_integer() else number(v, 1)
 
 
 def _count_codes(form) -> list[str]:

@@ -9,6 +9,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _GROUPED_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")  # 1.234.567 (Vietnamese thousands)
 _GROUPED_SPACE = re.compile(r"^-?\d{1,3}( \d{3})+$")  # 1 234
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")  # 12,5 (Vietnamese decimal)
+_GROUPED_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})+,\d+$")  # 1.234,5 (Vietnamese, both marks)
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 _AMBIGUOUS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")  # 1,234: thousands (en) or decimal (vi)?
 
@@ -37,6 +38,8 @@ def parse_number(raw: object) -> Parsed:
         return Parsed(None, "value-ambiguous-number")
     if _GROUPED_DOT.match(compact):
         return Parsed(float(compact.replace(".", "")))
+    if _GROUPED_DECIMAL.match(compact):
+        return Parsed(float(compact.replace(".", "").replace(",", ".")))
     if _DECIMAL_COMMA.match(compact):
         return Parsed(float(compact.replace(",", ".")))
     if _PLAIN.match(compact):

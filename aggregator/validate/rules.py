@@ -8,14 +8,16 @@ import numpy as np
 import pandas as pd
 
 from aggregator.forms import FormSpec, Rule
+from aggregator.forms.models import codes_phrase
 from aggregator.issues import Issue, make_issue
 from aggregator.read.layout import Located
+from aggregator.vn_format import count_or_decimal
 
 _OPS = {"==": operator.eq, "<=": operator.le, ">=": operator.ge}
 
 
-def _num(value: float) -> str:
-    return f"{int(value):,}".replace(",", ".") if float(value).is_integer() else str(value)
+def _initial_capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _rule_issue(rule: Rule, form: FormSpec, left: float, right: float,
@@ -33,11 +35,11 @@ def _rule_issue(rule: Rule, form: FormSpec, left: float, right: float,
         cell=cell.cell if cell else None,
         indicator=anchor,
         indicator_label=form.by_code[anchor].label,
-        left_codes=" + ".join(rule.left),
-        right_codes=" + ".join(rule.right),
-        left=_num(left),
-        right=_num(right),
-        rule=rule.describe(),
+        left_codes=_initial_capital(codes_phrase(rule.left)),
+        right_codes=codes_phrase(rule.right),
+        left=count_or_decimal(left),
+        right=count_or_decimal(right),
+        rule=rule.sentence(strict=rule.severity == "error"),
         hint=rule.hint,
     )
 

@@ -16,6 +16,7 @@ from aggregator.validate.items import check_items
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.rules import check_rules
+from aggregator.vn_format import short_date
 from aggregator.workspace.config import Config, RoundConfig
 
 
@@ -23,10 +24,10 @@ def _validity_issue(unit: Unit, round_: RoundConfig, period: str) -> Issue:
     """A unit outside its validity on the round's deadline is not expected (see
     `UnitRegistry.expected`): its file would be accepted and then left out of the totals."""
     common = {"unit": f"{unit.code} – {unit.name}", "form": round_.form, "period": period,
-              "deadline": f"{round_.deadline:%d/%m/%Y}"}
+              "deadline": short_date(round_.deadline)}
     if unit.valid_to is not None and unit.valid_to < round_.deadline:
-        return make_issue("unit-ended", valid_to=f"{unit.valid_to:%d/%m/%Y}", **common)
-    return make_issue("unit-not-yet-valid", valid_from=f"{unit.valid_from:%d/%m/%Y}", **common)
+        return make_issue("unit-ended", valid_to=short_date(unit.valid_to), **common)
+    return make_issue("unit-not-yet-valid", valid_from=short_date(unit.valid_from), **common)
 
 
 def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -> list[Issue]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from aggregator.periods import Period, parse_period
 from aggregator.read.guard import Limits
 from aggregator.units.registry import LEVELS, UnitRegistry
+from aggregator.vn_format import short_date, window_text
 from aggregator.workspace import settings
 from aggregator.workspace.config_errors import located, toml_syntax_message, validation_message
 
@@ -53,8 +54,13 @@ class RoundConfig(BaseModel):
 
     @property
     def deadline_text(self) -> str:
-        day = f"ngày {self.deadline:%d/%m/%Y}"
+        day = f"ngày {short_date(self.deadline)}"  # as the plan writes it: "trước ngày 15/6/2024"
         return f"trước {day}" if self.deadline_wording == "before" else f"chậm nhất {day}"
+
+    @property
+    def window_text(self) -> str:
+        """Nghị định 09/2019: 'Số liệu tính từ ngày 15/12/2023 đến ngày 14/6/2024'."""
+        return window_text(self.window_start, self.window_end)
 
     @property
     def key(self) -> tuple[str, str]:

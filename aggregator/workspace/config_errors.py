@@ -5,7 +5,6 @@ user."""
 from __future__ import annotations
 
 import difflib
-
 import re
 import tomllib
 import typing
