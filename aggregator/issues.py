@@ -144,6 +144,10 @@ _TYPES = [
     IssueType("value-outlier", "warning", "so sánh", "Giá trị bất thường",
               "Giá trị {value} khác xa các đơn vị khác (trung vị {median}). Hãy kiểm tra lại."),
     # --- wt-intake ---
+    IssueType("file-older-than-in-force", "warning", "tệp", "Tệp cũ hơn bản đang dùng",
+              "Tệp được lưu lúc {saved}, trước bản đang dùng “{name}” (lưu lúc {received}), nên bản "
+              "đang dùng vẫn được tính vào tổng hợp. Nếu tệp này mới là bản sửa sau cùng (máy lưu "
+              "tệp kia có thể đặt sai ngày giờ), hãy mở tệp này, lưu lại rồi chép vào inbox."),
     IssueType("file-saved-after-run-date", "warning", "tệp", "Ngày lưu tệp sau ngày tổng hợp",
               "Ngày lưu tệp {saved} muộn hơn ngày tổng hợp {as_of}; tệp được tính là nhận vào "
               "ngày tổng hợp. Hãy kiểm tra đồng hồ của máy đã lưu tệp."),

@@ -25,7 +25,8 @@ AS_OF = date(2024, 7, 1)
 ON_TIME = datetime(2024, 6, 10, 9)
 FAST = "settle_seconds = 0\n"
 # Issue codes these tests produce (the corpus test checks every code is produced somewhere).
-COVERED = {"file-saved-after-run-date", "file-internal-error", "feedback-copy-failed"}
+COVERED = {"file-saved-after-run-date", "file-internal-error", "feedback-copy-failed",
+           "file-older-than-in-force"}
 
 
 def _sha(path: Path) -> str:
@@ -152,6 +153,30 @@ def test_a_file_saved_after_the_run_date_is_counted_with_a_warning(tmp_path, for
     [round_] = [r for r in result.rounds if r.period == "2024-H1"]
     assert "STP" not in round_.missing and round_.submitted == 1 and round_.late == 1
     assert round_.totals["1"] == sample_values("STP")["1"]  # its numbers are in
+
+
+def test_a_correction_saved_before_the_version_in_force_is_told_it_does_not_replace_it(
+        tmp_path, forms):
+    """A PC whose clock was years ahead saved the first version; the correction, saved later on a
+    right clock, has the older time: the newest save stays in force — but never without a word."""
+    root = _workspace(tmp_path, forms, {"v1.xlsx": "STP"})
+    set_mtime(root / "inbox" / "v1.xlsx", datetime(2030, 1, 1, 8))
+    api.run(root, AS_OF)
+    corrected = sample_values("STP")
+    corrected["1.1"], corrected["1"] = int(corrected["1.1"]) + 1, int(corrected["1"]) + 1
+    set_mtime(fill_by_contract(forms["STP"], root / "inbox" / "v2.xlsx", corrected),
+              datetime(2024, 6, 30, 9))
+    [outcome] = api.run(root, date(2024, 7, 8)).files
+    assert outcome.status == "accepted"
+    [warning] = [w for w in outcome.warnings if w.code == "file-older-than-in-force"]
+    assert "“v1.xlsx”" in warning.message and "lưu lại rồi chép vào inbox" in warning.message
+    # saved again (a new modification time), it replaces the first version
+    set_mtime(fill_by_contract(forms["STP"], root / "inbox" / "v2 lưu lại.xlsx", corrected),
+              datetime(2024, 7, 9, 9))
+    [again] = api.run(root, date(2024, 7, 9)).files
+    assert not [w for w in again.warnings if w.code == "file-older-than-in-force"]
+    [entry] = [h for h in api.history(root, "STP") if h.in_force]
+    assert entry.file == "v2 lưu lại.xlsx"
 
 
 # 3. one timeliness rule, in Vietnam's time -------------------------------------------------------

@@ -167,6 +167,18 @@ class Ledger:
             "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = id")
 
     # queries ------------------------------------------------------------------------------------
+    def kept_in_force_over(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Of these accepted submissions, those that came in but are not in force because a version
+        saved later was already there: id → (that version's file name, its received time)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            "SELECT s.id, x.original_name, x.received_at FROM submissions s"
+            " JOIN submissions x ON x.id = s.superseded_by"
+            f" WHERE s.status = 'accepted' AND s.id IN ({marks})", ids).fetchall()
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def in_force_name(self, form: str, period: str, unit: str) -> str | None:
         """The file name of the unit's report in force for the round, if any."""
         row = self.conn.execute(

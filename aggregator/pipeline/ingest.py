@@ -340,6 +340,20 @@ class Intake:
     overwritten: list[str]  # rewritten in place after being kept: the new content waits
 
 
+def _warn_older_than_in_force(ledger: Ledger, recorded: list[tuple[int, _Planned]]) -> None:
+    """An accepted file saved before the version in force does not replace it (the newest save
+    wins): say so on the file, never silently (a correction saved on a PC whose clock was behind
+    would otherwise be left out without a word)."""
+    older = ledger.kept_in_force_over([sid for sid, p in recorded if p.outcome.status == "accepted"])
+    for sid, p in recorded:
+        if sid in older:
+            name, received = older[sid]
+            issue = make_issue("file-older-than-in-force", name=name,
+                               received=date_time(datetime.fromisoformat(received)),
+                               saved=date_time(p.item.received_at))
+            p.outcome = replace(p.outcome, warnings=[*p.outcome.warnings, issue])
+
+
 def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
            timings: dict[str, float], progress: Callable[[int, int], None] | None = None,
            as_of: date | None = None) -> Intake:
@@ -361,6 +375,7 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     stopwatch.lap("sync")
     recorded, failed = _record(ledger, run_id, planned)
     left += failed
+    _warn_older_than_in_force(ledger, recorded)
     stopwatch.lap("ledger")
     done, outcomes, overwritten = [], [], []
     for sid, p in recorded:
