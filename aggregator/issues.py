@@ -161,6 +161,9 @@ _TYPES = [
     IssueType("round-missing-unit", "warning", "kỳ báo cáo", "Đơn vị chưa báo cáo",
               "Đơn vị {unit} chưa gửi biểu {form} kỳ {period} (hạn {deadline})."),
     # --- wt-config ---
+    IssueType("unit-code-leading-zero", "warning", "nhận diện", "Mã đơn vị mất số 0 ở đầu",
+              "Mã đơn vị ghi là {value} (ô định dạng số làm mất số 0 ở đầu), đã hiểu là {unit}. "
+              "Lần sau hãy ghi mã dạng chữ (ví dụ gõ dấu ' trước mã) để giữ số 0."),
     IssueType("unit-name-ambiguous", "error", "nhận diện", "Tên đơn vị trùng nhau",
               "Không có mã đơn vị hợp lệ, mà tên “{name}” là tên của {count} đơn vị: {candidates}. "
               "Hãy ghi mã đơn vị vào ô bên phải dòng “Mã đơn vị” rồi gửi lại."),

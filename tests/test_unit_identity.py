@@ -16,7 +16,7 @@ from aggregator.workspace.init import init_workspace
 from tests.conftest import fill_by_contract, sample_values
 
 PERIOD = "2024-H1"  # KTCV 2024-H1: deadline 15/06/2024
-VALIDITY_CODES = {"unit-ended", "unit-not-yet-valid"}  # asserted below; counted by test_corpus
+VALIDITY_CODES = {"unit-ended", "unit-not-yet-valid", "unit-code-leading-zero"}  # asserted below; counted by test_corpus
 
 
 def _set_units(path: Path, changes: dict[str, dict[int, object]], added: list[list]) -> None:
@@ -143,3 +143,21 @@ def test_agreeing_code_name_and_issue_say_nothing(ws, tmp_path):
     f = fill(issued_for(ws, "SNV"), tmp_path / "snv.xlsx", "SNV", values_of="SNV")
     [outcome] = api.check_files(ws, [f])
     assert outcome.unit == "SNV" and "unit-identity-mismatch" not in codes(outcome.warnings)
+
+
+def test_a_gso_code_that_lost_its_leading_zero_in_a_number_cell_is_read_back(ws, tmp_path):
+    """Excel turns 05476 typed into a number cell into 5476; with a shared name beside it, the
+    file was refused with 'no valid code'."""
+    f = fill(blank(ws), tmp_path / "trung-thanh.xlsx", None, "Phường Trung Thành")
+    wb = openpyxl.load_workbook(f)
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == "Mã đơn vị":
+                    sheet.cell(cell.row, cell.column + 1).value = 5476  # a number, as Excel keeps it
+    wb.save(f)
+    [outcome] = api.check_files(ws, [f])
+    assert outcome.unit == "05476"
+    [warning] = [w for w in outcome.warnings if w.code == "unit-code-leading-zero"]
+    assert "ghi là 5476" in warning.message and "05476 – Phường Trung Thành" in warning.message
+    assert "unit-name-ambiguous" not in codes(outcome.errors)

@@ -93,6 +93,11 @@ def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) 
     found = find_labelled(book, UNIT_LABEL)
     code = normalize_code(found.value) if found and found.value not in ("", None) else ""
     unit = units.get(code) if code else None
+    if unit is None and code.isdigit():
+        unit = _without_leading_zeros(code, units)
+        if unit is not None:
+            issues.append(make_issue("unit-code-leading-zero", sheet=found.sheet, cell=found.cell,
+                                     value=code, unit=_label(unit)))
     named = find_labelled(book, UNIT_NAME_LABEL)
     name = str(named.value).strip() if named and named.value not in ("", None) else ""
     if unit is not None:
@@ -117,6 +122,13 @@ def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) 
     else:
         issues.append(make_issue("unit-missing", **where))
     return None
+
+
+def _without_leading_zeros(code: str, units: UnitRegistry) -> Unit | None:
+    """A GSO code typed into a number cell loses its leading zeros (05476 → 5476): the one unit
+    whose code it is once padded back to a GSO width (district 3, commune 5 digits)."""
+    found = {units.get(code.zfill(width)) for width in (3, 5) if width > len(code)} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _label(unit: Unit) -> str:
