@@ -16,7 +16,8 @@ from aggregator.workspace.init import init_workspace
 from tests.conftest import fill_by_contract, sample_values
 
 PERIOD = "2024-H1"  # KTCV 2024-H1: deadline 15/06/2024
-VALIDITY_CODES = {"unit-ended", "unit-not-yet-valid", "unit-code-leading-zero"}  # asserted below; counted by test_corpus
+# asserted below; counted by test_corpus
+VALIDITY_CODES = {"unit-ended", "unit-not-yet-valid", "unit-code-leading-zero"}
 
 
 def _set_units(path: Path, changes: dict[str, dict[int, object]], added: list[list]) -> None:
