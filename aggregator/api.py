@@ -27,7 +27,7 @@ from aggregator.pipeline.context import Context, open_context
 from aggregator.pipeline.ingest import history as ledger_history
 from aggregator.pipeline.ingest import ingest, levels, outcome_of, run_clock
 from aggregator.pipeline.timing import Stopwatch
-from aggregator.render.form_template import write_form_template
+from aggregator.render.forms.template import write_form_template
 from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reports import render_all
 from aggregator.render.safe_write import write_text_replacing
@@ -410,7 +410,7 @@ def export(root: Path, unit: str, form: str, period: str, as_of: date | None = N
     that the level above ingests like any unit's file (a district forwarding its communes)."""
     from aggregator.consolidate import recompute_totals
     from aggregator.periods import parse_period
-    from aggregator.render.export_form import export_values
+    from aggregator.render.forms.export import export_values
 
     ctx = open_context(root)
     as_of = as_of or run_clock(ctx.config.zone, None).date()

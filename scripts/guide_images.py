@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from aggregator import api
-from aggregator.render.pdf import to_pdf
+from aggregator.render.word.pdf import to_pdf
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "hinh"
 DPI = "80"

@@ -22,7 +22,7 @@ import pytest
 from docx import Document
 
 from aggregator import api
-from aggregator.render.report_context import reporting_name
+from aggregator.render.word.report_context import reporting_name
 from aggregator.units import UnitRegistry, UnitsError
 from tests.conftest import fill_by_contract, libreoffice_convert, sample_values, set_mtime, soffice
 

@@ -219,7 +219,7 @@ def test_writing_verbs_are_refused_while_a_run_holds_the_lock(ran, args):
 
 def test_pdf_open_in_a_reader_is_kept_and_the_new_one_goes_beside_it(ran):
     from aggregator.render.output_guard import OutputGuard
-    from aggregator.render.pdf import find_soffice, to_pdf
+    from aggregator.render.word.pdf import find_soffice, to_pdf
 
     if find_soffice() is None:
         pytest.skip("LibreOffice is not installed")

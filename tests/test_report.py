@@ -10,8 +10,8 @@ from docx import Document
 
 from aggregator.consolidate import consolidate_round
 from aggregator.forms import FormRegistry
-from aggregator.render.ktcv_report import ktcv_context
-from aggregator.render.word import render_docx, undeclared_variables
+from aggregator.render.word.ktcv_report import ktcv_context
+from aggregator.render.word.template import render_docx, undeclared_variables
 from aggregator.units import UnitRegistry
 from aggregator.workspace.config import Config
 from aggregator.workspace.settings import shipped_templates_dir

@@ -17,10 +17,10 @@ from docx.oxml.ns import qn
 from aggregator import api
 from aggregator.forms import FormSpecError
 from aggregator.render.charts import MAX_HEIGHT_IN, SLOT_IN, draw, worth_drawing
-from aggregator.render.ktcv_report import chart_specs, ktcv_context
-from aggregator.render.report_context import reporting_name
 from aggregator.render.vn import vn_number, vn_short_date
-from aggregator.render.word import render_docx
+from aggregator.render.word.ktcv_report import chart_specs, ktcv_context
+from aggregator.render.word.report_context import reporting_name
+from aggregator.render.word.template import render_docx
 from aggregator.workspace.config import Config, Direction, Signer
 from aggregator.workspace.settings import shipped_templates_dir
 from tests.conftest import libreoffice_convert, needs_libreoffice
@@ -300,7 +300,7 @@ def test_pdf_pages_keep_headings_with_their_text_and_read_cleanly(demo_run, tmp_
 def test_units_whose_cchc_completion_fell_are_named_in_assessment_and_proposals(results):
     from dataclasses import replace
 
-    from aggregator.render.assessment import cchc_assessment
+    from aggregator.render.word.assessment import cchc_assessment
 
     r = results[("CCHC", "2024-Y")]
     rates = r.child_derived["R1"].dropna()

@@ -12,9 +12,9 @@ import pytest
 from docx import Document
 
 from aggregator import api
-from aggregator.render import pdf as pdf_module
-from aggregator.render.template_doc import render as template_doc
 from aggregator.render.vn import vn_number
+from aggregator.render.word import pdf as pdf_module
+from aggregator.render.word.template_doc import render as template_doc
 from aggregator.workspace.settings import shipped_templates_dir
 from tests.conftest import (
     fill_by_contract,
@@ -187,8 +187,8 @@ def test_reports_convert_to_official_looking_pdfs(demo, tmp_path):
 
 @needs_libreoffice
 def test_template_resaved_by_libreoffice_writer_still_renders(demo, tmp_path):
-    from aggregator.render.reminder import reminder_context
-    from aggregator.render.word import render_docx
+    from aggregator.render.word.reminder import reminder_context
+    from aggregator.render.word.template import render_docx
     from aggregator.workspace.config import Config
 
     template = shipped_templates_dir() / "reports" / "cong-van-don-doc.docx"

@@ -118,7 +118,7 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
 def print_pdf(out: Console, documents: list) -> None:
     """PDF copies through LibreOffice, or one clear line saying why there are none."""
     from aggregator.render.output_guard import OutputGuard
-    from aggregator.render.pdf import PdfUnavailable, to_pdf
+    from aggregator.render.word.pdf import PdfUnavailable, to_pdf
 
     guard = OutputGuard(Path(os.path.commonpath([d.parent for d in documents]))) if documents \
         else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
 from aggregator.intake.scan import stamp
-from aggregator.render.form_template import write_form_template
+from aggregator.render.forms.template import write_form_template
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import load_config

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from aggregator.demo.numbers import cchc_year, dkt_visit, kpkn_items, ktcv_year
 from aggregator.forms import FormRegistry
 from aggregator.intake.scan import stamp
-from aggregator.render.filled_form import fill_form
-from aggregator.render.form_template import write_form_template
+from aggregator.render.forms.filled import fill_form
+from aggregator.render.forms.template import write_form_template
 from aggregator.units import DEFAULT_UNITS_FILE, Unit, UnitRegistry
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import RoundConfig, load_config

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aggregator.forms import FormRegistry
 from aggregator.pipeline.workers import Workers
-from aggregator.render.report_codes import check_report_codes
+from aggregator.render.word.report_codes import check_report_codes
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import Config, check_references, load_config

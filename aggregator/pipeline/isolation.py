@@ -13,7 +13,7 @@ from aggregator.issues import make_issue
 from aggregator.pipeline.faults import checkpoint
 from aggregator.pipeline.workers import Workers
 from aggregator.read import ReadResult
-from aggregator.render.feedback import write_feedback
+from aggregator.render.forms.feedback import write_feedback
 from aggregator.results import FileOutcome
 from aggregator.validate.report import FileReport
 

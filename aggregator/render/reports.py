@@ -9,12 +9,12 @@ from pathlib import Path
 
 from aggregator.consolidate import RoundResult
 from aggregator.pipeline.timing import Stopwatch
-from aggregator.render import cchc_report, ktcv_report
 from aggregator.render.charts import draw
 from aggregator.render.output_guard import OutputGuard
-from aggregator.render.reminder import reminder_context
-from aggregator.render.summary import write_summary
-from aggregator.render.word import render_docx
+from aggregator.render.summaries.workbook import write_summary
+from aggregator.render.word import cchc_report, ktcv_report
+from aggregator.render.word.reminder import reminder_context
+from aggregator.render.word.template import render_docx
 from aggregator.workspace.config import Config
 
 Templates = Callable[[str], Path]  # template file name → path (workspace override or shipped)

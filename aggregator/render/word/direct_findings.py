@@ -4,7 +4,7 @@ the annual KTCV report (every visit) and the CCHC report (visits whose scope cov
 from __future__ import annotations
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.report_context import child_name, join, join_names, lower_first, n
+from aggregator.render.word.report_context import child_name, join, join_names, lower_first, n
 
 SCOPE_CODE, KIND_CODE = "3", "2"
 CCHC_SCOPES = ("CCHC", "Cả hai")

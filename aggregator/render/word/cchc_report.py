@@ -9,10 +9,11 @@ from pathlib import Path
 
 from aggregator.consolidate import RoundResult, ratio
 from aggregator.consolidate.completeness import GROUP_LABELS
-from aggregator.render.assessment import cchc_assessment
-from aggregator.render.direct_findings import CCHC_SCOPES, dkt_paragraphs
-from aggregator.render.plan_sections import direction_paragraphs, next_tasks
-from aggregator.render.report_context import (
+from aggregator.render.vn import DASH, vn_number, vn_percent
+from aggregator.render.word.assessment import cchc_assessment
+from aggregator.render.word.direct_findings import CCHC_SCOPES, dkt_paragraphs
+from aggregator.render.word.plan_sections import direction_paragraphs, next_tasks
+from aggregator.render.word.report_context import (
     NO_ANSWER,
     attributed_texts,
     by_child,
@@ -26,7 +27,6 @@ from aggregator.render.report_context import (
     status_paragraphs,
     window_sentence,
 )
-from aggregator.render.vn import DASH, vn_number, vn_percent
 from aggregator.workspace.config import Config
 
 

@@ -16,7 +16,7 @@ from aggregator.consolidate import RoundResult, aggregate, derived_of
 from aggregator.consolidate.completeness import level_label
 from aggregator.forms import Indicator, Matrix
 from aggregator.render.safe_write import write_replacing
-from aggregator.render.summary_lists import (
+from aggregator.render.summaries.lists import (
     write_charts,
     write_issues,
     write_items,
@@ -24,7 +24,13 @@ from aggregator.render.summary_lists import (
     write_status,
     write_texts,
 )
-from aggregator.render.summary_style import FONT, formats, print_setup, wrapped_height, write_number
+from aggregator.render.summaries.style import (
+    FONT,
+    formats,
+    print_setup,
+    wrapped_height,
+    write_number,
+)
 from aggregator.vn_format import number, short_date
 
 LARGE_ROUND = 2000  # expected units above which per-unit detail goes to a CSV

@@ -1,7 +1,7 @@
 """Builds the default Word report templates (docxtpl/Jinja tags inside the Nghị định 30 layout).
 
 The built .docx files are committed in templates/reports/ and the office may edit them in Word (the
-variables are listed in docs/bien-mau-bao-cao.md); run `python -m aggregator.render.docx_builder` to
+variables are listed in docs/bien-mau-bao-cao.md); run `python -m aggregator.render.word.docx_builder` to
 rebuild them after changing this module.
 """
 
@@ -13,7 +13,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
-from aggregator.render.docx_parts import (
+from aggregator.render.word.docx_parts import (
     appendix_heading,
     base,
     bullets,

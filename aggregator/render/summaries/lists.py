@@ -10,7 +10,7 @@ import pandas as pd
 
 from aggregator.consolidate import STATUS_LABELS, RoundResult
 from aggregator.consolidate.completeness import level_label
-from aggregator.render.summary_style import print_setup, write_number
+from aggregator.render.summaries.style import print_setup, write_number
 from aggregator.render.unit_text import cell_parts, cell_text
 from aggregator.units import reporting_name
 from aggregator.vn_format import short_date

@@ -8,7 +8,7 @@ import pandas as pd
 
 from aggregator.consolidate import RoundResult, aggregate
 from aggregator.forms import FormSpec
-from aggregator.render.form_template import write_form_template
+from aggregator.render.forms.template import write_form_template
 from aggregator.units import Unit
 from aggregator.workspace.config import Config, RoundConfig
 

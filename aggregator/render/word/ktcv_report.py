@@ -8,11 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.assessment import ktcv_assessment
 from aggregator.render.charts import ChartSpec, draw, worth_drawing
-from aggregator.render.direct_findings import dkt_paragraphs
-from aggregator.render.plan_sections import direction_paragraphs, next_tasks
-from aggregator.render.report_context import (
+from aggregator.render.unit_text import quoted
+from aggregator.render.vn import DASH, vn_percent, vn_short_date
+from aggregator.render.word.assessment import ktcv_assessment
+from aggregator.render.word.direct_findings import dkt_paragraphs
+from aggregator.render.word.plan_sections import direction_paragraphs, next_tasks
+from aggregator.render.word.report_context import (
     NO_ANSWER,
     attributed_texts,
     by_child,
@@ -27,9 +29,7 @@ from aggregator.render.report_context import (
     status_paragraphs,
     window_sentence,
 )
-from aggregator.render.unit_text import quoted
-from aggregator.render.vn import DASH, vn_percent, vn_short_date
-from aggregator.render.word import Picture
+from aggregator.render.word.template import Picture
 from aggregator.workspace.config import Config
 
 VIOLATION_TYPES = ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8"]

@@ -1,0 +1,1 @@
+"""The summary workbooks of each round (tong-hop-<form>-<period>.xlsx)."""
