@@ -117,7 +117,7 @@ def test_direction_section_prints_placeholders_until_configured(results, tmp_pat
     out = render_docx(TEMPLATES / "bao-cao-ktcv-nam.docx",
                       ktcv_context(r, config, date(2025, 1, 5)), tmp_path / "r.docx")
     body = "\n".join(_paragraphs(out))
-    assert "Quyết định số 123/QĐ-UBND ngày 15/03/2024" in body and "…" not in body.split("II.")[0]
+    assert "Quyết định số 123/QĐ-UBND ngày 15/3/2024" in body and "…" not in body.split("II.")[0]
     assert f"Có 27/{r.expected} cơ quan, đơn vị, địa phương đã ban hành kế hoạch tự kiểm tra" in body
     tasks = _section(_paragraphs(out), "V. PHƯƠNG HƯỚNG", "VI. ĐỀ XUẤT")
     assert "- Tổ chức hội nghị sơ kết." in tasks
