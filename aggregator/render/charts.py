@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from aggregator.render.safe_write import write_replacing
+from aggregator.vn_format import number
 
 STYLE = 2  # bump when the drawing changes: charts already in an outbox are then redrawn
 DPI = 150  # 160 mm wide in the report: ~150 dpi at print size
@@ -50,11 +51,6 @@ def worth_drawing(values: list[float], percent: bool = True) -> bool:
     return not percent or max(values) - min(values) >= MIN_SPREAD
 
 
-def _vn(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
 def draw(spec: ChartSpec) -> Path:
     """The chart's PNG, drawn only if this exact chart does not exist yet."""
     path = spec.path
@@ -87,14 +83,14 @@ def draw(spec: ChartSpec) -> Path:
         bars = ax.barh(wrapped[::-1], values[::-1], color="#2F5597")
         plt.setp(ax.get_yticklabels(), fontsize=font)
         ax.set_xlim(0, 100 if spec.percent else max(values + [1]) * 1.15)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _vn(v)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
     else:
         bars = ax.bar(wrapped, values, color="#2F5597")
         ax.set_ylim(0, max(values + [1]) * 1.18)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _vn(v)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
         plt.setp(ax.get_xticklabels(), fontsize=8)
     shown = values[::-1] if horizontal else values
-    ax.bar_label(bars, labels=[_vn(v, decimals) + ("%" if spec.percent else "") for v in shown],
+    ax.bar_label(bars, labels=[number(v, decimals) + ("%" if spec.percent else "") for v in shown],
                  fontsize=8, padding=2)
     ax.set_title(spec.title, fontsize=11, fontweight="bold")
     for side in ("top", "right"):
