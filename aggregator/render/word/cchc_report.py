@@ -14,8 +14,6 @@ from aggregator.render.word.assessment import cchc_assessment
 from aggregator.render.word.direct_findings import CCHC_SCOPES, dkt_paragraphs
 from aggregator.render.word.plan_sections import direction_paragraphs, next_tasks
 from aggregator.render.word.report_context import (
-    NO_ANSWER,
-    attributed_texts,
     by_child,
     child_name,
     child_names,
@@ -25,6 +23,7 @@ from aggregator.render.word.report_context import (
     lower_first,
     n,
     status_paragraphs,
+    voice_parts,
     window_sentence,
 )
 from aggregator.workspace.config import Config
@@ -182,13 +181,7 @@ def cchc_context(r: RoundResult, config: Config, report_date: date,
         "reform_paragraphs": reform_paragraphs(r) if r.submitted else [],
         "score_paragraphs": score_paragraphs(r),
         "dkt_paragraphs": dkt_paragraphs(dkt, CCHC_SCOPES),
-        "assessment_strengths": judged.strengths or [NO_ANSWER],
-        "assessment_shortcomings": judged.shortcomings or ["Chưa phát hiện tồn tại, hạn chế."],
-        "proposals": judged.proposals,
+        **voice_parts(r, judged, own, ("11", "12", "13", "14")),
         "next_tasks": next_tasks(r, config, report_date, titles or {r.form.code: r.form.title}),
-        "strengths": attributed_texts(r, "11", own) or [NO_ANSWER],
-        "shortcomings": attributed_texts(r, "12", own) or [NO_ANSWER],
-        "good_practices": attributed_texts(r, "13", own) or [NO_ANSWER],
-        "recommendations": attributed_texts(r, "14", own) or ["Chưa có đơn vị đề xuất, kiến nghị."],
         "unit_rows": unit_rows(r),
     }

@@ -15,8 +15,6 @@ from aggregator.render.word.assessment import ktcv_assessment
 from aggregator.render.word.direct_findings import dkt_paragraphs
 from aggregator.render.word.plan_sections import direction_paragraphs, next_tasks
 from aggregator.render.word.report_context import (
-    NO_ANSWER,
-    attributed_texts,
     by_child,
     child_name,
     child_names,
@@ -27,6 +25,7 @@ from aggregator.render.word.report_context import (
     lower_first,
     n,
     status_paragraphs,
+    voice_parts,
     window_sentence,
 )
 from aggregator.render.word.template import Picture
@@ -226,14 +225,8 @@ def ktcv_context(r: RoundResult, config: Config, report_date: date, chart_dir: P
         "inspection_paragraphs": inspection_paragraphs(r),
         "dossier_paragraphs": dossier_paragraphs(r),
         "key_figures": key_figures(r),
-        "assessment_strengths": judged.strengths or [NO_ANSWER],
-        "assessment_shortcomings": judged.shortcomings or ["Chưa phát hiện tồn tại, hạn chế."],
-        "proposals": judged.proposals,
+        **voice_parts(r, judged, own, ("15", "16", "17", "18")),
         "next_tasks": next_tasks(r, config, report_date, titles or {r.form.code: r.form.title}),
-        "strengths": attributed_texts(r, "15", own) or [NO_ANSWER],
-        "shortcomings": attributed_texts(r, "16", own) or [NO_ANSWER],
-        "good_practices": attributed_texts(r, "17", own) or [NO_ANSWER],
-        "recommendations": attributed_texts(r, "18", own) or ["Chưa có đơn vị đề xuất, kiến nghị."],
         "unit_rows": unit_rows(r),
         "dkt_paragraphs": dkt_paragraphs(dkt),
         "kpkn_paragraphs": kpkn_paragraphs(kpkn),

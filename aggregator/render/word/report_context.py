@@ -188,3 +188,24 @@ def child_status(r: RoundResult, code: str) -> str:
             if getattr(row, status):
                 return STATUS_LABELS[status]
     return f"{n(row.reported)}/{n(row.expected)} đã nộp"
+
+
+NO_SHORTCOMING = "Chưa phát hiện tồn tại, hạn chế."
+NO_PROPOSAL = "Chưa có đơn vị đề xuất, kiến nghị."
+
+
+def voice_parts(r: RoundResult, judged, own: tuple[str, ...], opinion_codes: tuple[str, ...]
+                ) -> dict[str, list[str]]:
+    """What both reports say in the department's voice (assessment, proposals) and the units'
+    own opinions, compiled with attribution; `opinion_codes` are the form's indicators for
+    strengths, shortcomings, good practices and recommendations, in that order."""
+    strengths, shortcomings, practices, recommendations = opinion_codes
+    return {
+        "assessment_strengths": judged.strengths or [NO_ANSWER],
+        "assessment_shortcomings": judged.shortcomings or [NO_SHORTCOMING],
+        "proposals": judged.proposals,
+        "strengths": attributed_texts(r, strengths, own) or [NO_ANSWER],
+        "shortcomings": attributed_texts(r, shortcomings, own) or [NO_ANSWER],
+        "good_practices": attributed_texts(r, practices, own) or [NO_ANSWER],
+        "recommendations": attributed_texts(r, recommendations, own) or [NO_PROPOSAL],
+    }
