@@ -238,6 +238,18 @@ def test_an_issue_on_a_merged_cell_is_noted_on_the_merged_range(good, tmp_path):
 # --- 2. a worker that dies ------------------------------------------------------------------------
 
 
+def _fill_numbered(root: Path, templates: list[Path]) -> list[str]:
+    """Each unit's form filled into the inbox as '00 Báo cáo – <code>.xlsx', … (their order)."""
+    names = []
+    for template in templates:
+        code = template.stem.rsplit("-", 1)[-1]
+        name = f"{len(names):02d} Báo cáo – {code}.xlsx"
+        values = sample_values(code, "H1", size=1 if code.isdigit() else 0)
+        set_mtime(fill_by_contract(template, root / "inbox" / name, values), datetime(2024, 6, 10))
+        names.append(name)
+    return names
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one CPU: files are read in-process")
 @pytest.mark.parametrize("which", [[14], [0, 1, -1]])  # the middle one; the first two and the last
 def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch, which):
@@ -247,13 +259,7 @@ def test_a_worker_killed_by_one_file_costs_only_that_file(tmp_path, monkeypatch,
     templates = [t for t in api.make_templates(root, form="KTCV", period="2024-H1")
                  if "theo-don-vi" in t.parts]
     assert len(templates) > MIN_PARALLEL  # enough files for the worker pool
-    names = []
-    for template in templates:
-        code = template.stem.rsplit("-", 1)[-1]
-        name = f"{len(names):02d} Báo cáo – {code}.xlsx"
-        values = sample_values(code, "H1", size=1 if code.isdigit() else 0)
-        set_mtime(fill_by_contract(template, root / "inbox" / name, values), datetime(2024, 6, 10))
-        names.append(name)
+    names = _fill_numbered(root, templates)
     killers = [names[i] for i in which]
     originals = {k: (root / "inbox" / k).read_bytes() for k in killers}
     # their workers die, as on a parser crash
@@ -492,13 +498,7 @@ def test_a_small_batch_that_kills_the_run_is_read_one_file_per_worker_next_time(
     root = tmp_path / "ws"
     templates = [t for t in api.make_templates(root, form="KTCV", period="2024-H1")
                  if "theo-don-vi" in t.parts][:3]
-    names = []
-    for template in templates:
-        code = template.stem.rsplit("-", 1)[-1]
-        name = f"{len(names):02d} Báo cáo – {code}.xlsx"
-        values = sample_values(code, "H1", size=1 if code.isdigit() else 0)
-        set_mtime(fill_by_contract(template, root / "inbox" / name, values), datetime(2024, 6, 10))
-        names.append(name)
+    names = _fill_numbered(root, templates)
     env = {**os.environ, "AGGREGATOR_FAULT_READ": names[1]}
     command = [sys.executable, "-m", "aggregator", "run", "--workspace", str(root),
                "--as-of", "2024-07-01", "--json"]
