@@ -5,7 +5,7 @@ from pathlib import Path
 from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import AsOfOpt, JsonOpt, NewWorkspaceOpt, PdfOpt, guarded, parse_as_of
-from aggregator.cli.output import console, print_json, print_pdf, print_run
+from aggregator.cli.output import console, print_json, print_path, print_pdf, print_run
 
 
 @app.command("demo")
@@ -18,7 +18,7 @@ def demo_command(workspace: NewWorkspaceOpt = Path("demo-workspace"), as_of: AsO
     print_run(out, result, "Tệp của tỉnh mẫu")
     out.print("\n[bold]Báo cáo Word:[/]")
     for path in result.reports:
-        out.print(f"  {path}")
+        print_path(out, path)
     if pdf:
         print_pdf(console(json), result.reports)
     if json:

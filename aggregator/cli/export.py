@@ -8,7 +8,7 @@ import typer
 from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import AsOfOpt, WorkspaceOpt, fail, guarded, parse_as_of
-from aggregator.cli.output import console
+from aggregator.cli.output import console, print_path
 
 
 @app.command("export")
@@ -25,4 +25,4 @@ def export_command(
         path = guarded(lambda: api.export(workspace.resolve(), unit, form, period, day))
     except api.ExportError as exc:
         fail(str(exc))
-    console(False).print(f"Đã xuất biểu tổng hợp: {path}")
+    print_path(console(False), path, "Đã xuất biểu tổng hợp:")

@@ -37,6 +37,29 @@ def print_json(document: dict) -> None:
     sys.stdout.flush()
 
 
+def print_path(out: Console, path: object, label: str = "") -> None:
+    """A path whole on its own line, never wrapped mid-name (so it can be copied, and a script
+    reading the output finds the file); the label, if any, on the line before."""
+    if label:
+        out.print(label)
+    out.print(f"  {path}", soft_wrap=True, markup=False, highlight=False)
+
+
+MISSING_SHOWN = 5
+
+
+def unit_list(codes: list[str], form: str, period: str) -> str:
+    """The units of a round's column: all of them when few, else the first ones and how many
+    more, with the command that lists them all."""
+    if not codes:
+        return "—"
+    if len(codes) <= MISSING_SHOWN:
+        return ", ".join(codes)
+    rest = len(codes) - MISSING_SHOWN
+    return (f"{', '.join(codes[:MISSING_SHOWN])}, … và {rest} đơn vị khác (xem: status --form "
+            f"{form} --period {period})")
+
+
 def files_table(files: list[FileOutcome], title: str) -> Table:
     table = Table(title=title, show_lines=False)
     table.add_column("Tệp", overflow="fold", ratio=3)
@@ -60,9 +83,9 @@ def print_issues(out: Console, files: list[FileOutcome]) -> None:
         for issue in f.warnings:
             out.print(f"  [yellow]Cảnh báo[/] [{issue.code}] {issue.message}")
         if f.note:
-            out.print(f"  Giải thích: {f.note}")
+            print_path(out, f.note, "  Giải thích:")
         if f.feedback:
-            out.print(f"  Bản phản hồi (tô màu, ghi chú từng ô): {f.feedback}")
+            print_path(out, f.feedback, "  Bản phản hồi (tô màu, ghi chú từng ô):")
 
 
 FULL_LIST_UP_TO = 15
@@ -86,7 +109,6 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
         if shown:
             out.print(files_table(shown, title))
         out.print(summary_line(result))
-        print_issues(out, [f for f in result.files if f.status in ("rejected", "invalid")])
     elif title:
         out.print(f"{title}: không có tệp mới trong inbox.")
     for line in reason_lines(result):
@@ -103,8 +125,8 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
         table.add_column(name, overflow="fold", min_width=8)
     for r in result.rounds:
         table.add_row(r.form, r.period, r.deadline, f"{r.submitted}/{r.expected}",
-                      str(r.on_time), str(r.late), ", ".join(r.missing) or "—",
-                      ", ".join(r.rejected) or "—")
+                      str(r.on_time), str(r.late), unit_list(r.missing, r.form, r.period),
+                      unit_list(r.rejected, r.form, r.period))
     out.print(table)
     outputs = [p for r in result.rounds for p in r.outputs]
     if result.reminder:
@@ -112,7 +134,9 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
     if outputs:
         out.print("\n[bold]Kết quả đã ghi:[/]")
         for path in outputs:
-            out.print(f"  {path}")
+            print_path(out, path)
+    # last, so that they are what stays on screen when a double-clicked .bat pauses
+    print_issues(out, [f for f in result.files if f.status in ("rejected", "invalid")])
 
 
 def print_pdf(out: Console, documents: list) -> None:
@@ -129,6 +153,6 @@ def print_pdf(out: Console, documents: list) -> None:
         return
     out.print("\n[bold]Bản PDF:[/]")
     for path in pdfs:
-        out.print(f"  {path}")
+        print_path(out, path)
     for notice in guard.notices if guard else []:
         out.print(f"[yellow]Chú ý:[/] {escape(notice)}")

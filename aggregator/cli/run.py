@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import AsOfOpt, JsonOpt, PdfOpt, WorkspaceOpt, guarded, parse_as_of
-from aggregator.cli.output import console, print_json, print_pdf, print_run
+from aggregator.cli.output import console, print_json, print_path, print_pdf, print_run
 from aggregator.pipeline.runlog import LOG_FILE, needs_attention
 
 PROGRESS_FROM = 50  # files: below this a run is over before a bar is worth drawing
@@ -60,6 +60,6 @@ def run_command(workspace: WorkspaceOpt = Path("."), as_of: AsOfOpt = None,
     if pdf:
         print_pdf(console(json), result.reports)
     if not json:
-        console(False).print(f"Nhật ký: {workspace.resolve() / LOG_FILE}")
+        print_path(console(False), workspace.resolve() / LOG_FILE, "Nhật ký:")
     if json:
         print_json(result.to_dict())

@@ -8,7 +8,7 @@ import typer
 from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import WorkspaceOpt, guarded
-from aggregator.cli.output import console
+from aggregator.cli.output import console, print_path
 
 
 @app.command("templates")
@@ -23,6 +23,6 @@ def templates_command(
     out = console(False)
     out.print(f"Đã tạo {len(paths)} biểu mẫu:")
     for p in paths[:10]:
-        out.print(f"  {p}")
+        print_path(out, p)
     if len(paths) > 10:
         out.print(f"  … và {len(paths) - 10} biểu khác trong {paths[-1].parent}")
