@@ -1,3 +1,4 @@
+import sqlite3
 from datetime import datetime
 
 import pytest
@@ -69,3 +70,21 @@ def test_values_written_before_004_survive_the_migration(tmp_path):
                                    " submission_values ORDER BY indicator").fetchall()
         assert [tuple(r) for r in rows] == [("13", 7.0, None, "Biểu KTCV", "D46"),
                                             ("15", None, "Ưu điểm: đúng hạn", "Biểu KTCV", "D50")]
+
+
+def test_migration_statements_are_split_as_sqlite_parses_them():
+    from aggregator.ledger.migrations import statements
+
+    script = """
+        CREATE TABLE t (note TEXT DEFAULT 'a; b');
+        CREATE TRIGGER t_note AFTER INSERT ON t BEGIN
+            UPDATE t SET note = note || ';' WHERE rowid = new.rowid;
+        END;
+        INSERT INTO t DEFAULT VALUES;
+    """
+    found = statements(script)
+    assert len(found) == 3 and found[1].startswith("CREATE TRIGGER") and found[1].endswith("END;")
+    conn = sqlite3.connect(":memory:")
+    for statement in found:
+        conn.execute(statement)
+    assert conn.execute("SELECT note FROM t").fetchone() == ("a; b;",)

@@ -104,6 +104,22 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+def statements(sql: str) -> list[str]:
+    """The complete SQL statements of a script, as SQLite parses them: a ';' inside a string
+    literal or a trigger's body does not end a statement (splitting on ';' did)."""
+    found, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():  # the last statement may go without its ';'
+        if not sqlite3.complete_statement(pending + ";"):
+            raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:60]}")
+        found.append(pending.strip())
+    return found
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply pending migrations in order, each in its own transaction; return the names applied."""
     conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
@@ -114,7 +130,7 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             continue
         with conn:
             conn.execute("BEGIN")
-            for statement in filter(str.strip, sql.split(";")):
+            for statement in statements(sql):
                 conn.execute(statement)
             conn.execute(
                 "INSERT INTO migrations VALUES (?, datetime('now'))", (name,)

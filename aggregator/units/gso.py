@@ -108,7 +108,9 @@ def read_package() -> list[Division]:
         data = resources.files("vietnam_provinces") / "data" / "nested-divisions.json"
         provinces = json.loads(data.read_text(encoding="utf-8"))
     except (ModuleNotFoundError, FileNotFoundError) as exc:
-        raise UnitsError(f"Chưa cài gói {PACKAGE} (pip install {PACKAGE}).") from exc
+        raise UnitsError(f"Chưa cài gói {PACKAGE}, nơi có bảng danh mục hành chính: hãy cài "
+                         f"“pip install aggregator[units]” (hoặc “pip install {PACKAGE}”), hoặc "
+                         "dùng tệp danh mục tải từ Tổng cục Thống kê.") from exc
     return from_nested(provinces)
 
 
