@@ -360,9 +360,7 @@ def status(root: Path, as_of: date | None = None, form: str | None = None,
 def history(root: Path, unit: str) -> list[HistoryEntry]:
     """Every file a unit ever sent, oldest first, and which version of each report is in force."""
     ctx = open_context(root)
-    found = ctx.units.get(unit)
-    if found is None:
-        raise UnitsError(f"Mã đơn vị “{unit}” không có trong danh mục.")
+    found = ctx.units.find(unit)  # a code or a name
     with _read_ledger(ctx) as ledger:
         rows = ledger.history(found.code)
     names = {r["id"]: r["original_name"] for r in rows}
@@ -414,11 +412,9 @@ def export(root: Path, unit: str, form: str, period: str, as_of: date | None = N
 
     ctx = open_context(root)
     as_of = as_of or run_clock(ctx.config.zone, None).date()
-    target = ctx.units.get(unit)
+    target = ctx.units.find(unit)  # a code or a name
     parsed = parse_period(period)
-    spec = ctx.forms.get(form)
-    if target is None:
-        raise UnitsError(f"Mã đơn vị “{unit}” không có trong danh mục.")
+    spec = ctx.forms.get(form.strip().upper())
     if spec is None or parsed is None or (round_ := ctx.config.round_for(spec.code, parsed)) is None:
         raise ExportError(f"Không có kỳ báo cáo {form} {period} trong cấu hình.")
     if spec.instance_key:

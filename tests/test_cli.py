@@ -104,3 +104,13 @@ def test_check_says_what_a_path_is_when_it_is_not_a_file(workspace: Path, tmp_pa
         os.mkfifo(tmp_path / "ống.xlsx")
         fifo = cli("check", str(tmp_path / "ống.xlsx"), "--workspace", str(workspace))
         assert fifo.returncode == 2 and "không phải tệp bảng tính thông thường" in fifo.stderr
+
+
+def test_history_takes_a_name_and_suggests_codes(workspace: Path):
+    by_name = cli("history", "--unit", "Sở Tư pháp", "--workspace", str(workspace), "--json")
+    assert by_name.returncode == 0, by_name.stderr
+    typo = cli("history", "--unit", "So Tu phap tinh", "--workspace", str(workspace))
+    assert typo.returncode == 2
+    assert "Không có đơn vị “So Tu phap tinh”" in typo.stderr and "STP – Sở Tư pháp" in typo.stderr
+    shared = cli("history", "--unit", "Phường Trung Thành", "--workspace", str(workspace))
+    assert shared.returncode == 2 and "05476" in shared.stderr and "05899" in shared.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -188,6 +189,26 @@ class UnitRegistry:
 
     def get(self, code: object) -> Unit | None:
         return self._by_code.get(normalize_code(code))
+
+    def find(self, text: str) -> Unit:
+        """The unit a person means by a code or a name ('STP', 'Sở Tư pháp', 'huyen dong hy');
+        otherwise a Vietnamese error naming the candidates or the nearest codes and names."""
+        unit = self.get(text)
+        if unit is not None:
+            return unit
+        found = self.named(str(text))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = "; ".join(f"{u.code} – {u.name}" for u in found)
+            raise UnitsError(f"Tên “{text}” là tên của {len(found)} đơn vị ({listed}): hãy ghi mã.")
+        names = {_name_key(u.name): u for u in self.units}
+        codes = {u.code.casefold(): u for u in self.units}
+        near = [names[k] for k in difflib.get_close_matches(_name_key(str(text)), names, n=3)]
+        near += [codes[k] for k in difflib.get_close_matches(str(text).casefold(), codes, n=3)]
+        hint = "; ".join(dict.fromkeys(f"{u.code} – {u.name}" for u in near))
+        raise UnitsError(f"Không có đơn vị “{text}” trong danh mục."
+                         + (f" Có phải: {hint}?" if hint else " Xem mã các đơn vị trong don-vi.xlsx."))
 
     def named(self, name: str) -> list[Unit]:
         """Every unit of that name: 'UBND huyện Đồng Hỷ', 'huyen dong hy', 'Huyện Đồng Hỷ' all find
