@@ -33,6 +33,7 @@ from aggregator.render.reports import render_all
 from aggregator.render.safe_write import write_text_replacing
 from aggregator.render.vn import vn_short_date
 from aggregator.results import (
+    ExportResult,
     FileOutcome,
     HistoryEntry,
     RoundOutcome,
@@ -403,7 +404,8 @@ class ExportError(ValueError):
     """The export cannot be made; the message is for the user (Vietnamese)."""
 
 
-def export(root: Path, unit: str, form: str, period: str, as_of: date | None = None) -> Path:
+def export(root: Path, unit: str, form: str, period: str,
+           as_of: date | None = None) -> ExportResult:
     """A unit's consolidated values — its own report and everything below it — as a filled form
     that the level above ingests like any unit's file (a district forwarding its communes)."""
     from aggregator.consolidate import recompute_totals
@@ -428,4 +430,7 @@ def export(root: Path, unit: str, form: str, period: str, as_of: date | None = N
                           f"cho biểu {spec.code} kỳ {parsed.label}.")
     out = ctx.workspace.outbox / "xuat-ban" / f"{spec.code}-{parsed.code}-{safe_part(target.code)}.xlsx"
     with _workspace_locked(ctx.workspace):
-        return export_values(out, spec, ctx.config, round_, target, frame, result, subtree)
+        path = export_values(out, spec, ctx.config, round_, target, frame, result, subtree)
+    below = [s for s in result.statuses if s.unit.code in subtree]
+    return ExportResult(path, [s.unit.code for s in below if s.status in ("on_time", "late")],
+                        [s.unit.code for s in below if s.status not in ("on_time", "late")])

@@ -196,3 +196,21 @@ class RunResult:
             "overwritten": self.overwritten,
             "notices": self.notices,
         }
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A unit's roll-up written for the level above, and which of its units it holds."""
+
+    path: Path
+    included: list[str]  # codes of the expected units below (and the unit) whose reports are in
+    missing: list[str]  # expected units below with no accepted report
+
+    @property
+    def coverage(self) -> str:
+        total = len(self.included) + len(self.missing)
+        text = f"Đã tổng hợp {len(self.included)}/{total} đơn vị"
+        if self.missing:
+            shown = ", ".join(self.missing[:10]) + (", …" if len(self.missing) > 10 else "")
+            text += f"; còn thiếu {len(self.missing)} đơn vị: {shown}"
+        return text + "."

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from filelock import FileLock
@@ -114,3 +114,14 @@ def test_history_takes_a_name_and_suggests_codes(workspace: Path):
     assert "Không có đơn vị “So Tu phap tinh”" in typo.stderr and "STP – Sở Tư pháp" in typo.stderr
     shared = cli("history", "--unit", "Phường Trung Thành", "--workspace", str(workspace))
     assert shared.returncode == 2 and "05476" in shared.stderr and "05899" in shared.stderr
+
+
+def test_export_says_how_many_units_its_roll_up_holds(blank_ktcv: Path):
+    root = blank_ktcv.parents[3]
+    f = fill_by_contract(blank_ktcv, root / "inbox/stp.xlsx", sample_values("STP"), "STP", "2024-H1")
+    set_mtime(f, datetime(2024, 6, 10, 9))
+    assert cli("run", "--workspace", str(root), "--as-of", "2024-07-01").returncode == 0
+    exported = api.export(root, "19", "KTCV", "2024-H1", date(2024, 7, 1))
+    assert exported.path.exists() and exported.included == ["STP"]
+    assert len(exported.missing) == 28 and "SNV" in exported.missing
+    assert exported.coverage.startswith("Đã tổng hợp 1/29 đơn vị; còn thiếu 28 đơn vị: ")

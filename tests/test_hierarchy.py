@@ -58,6 +58,8 @@ def test_three_levels_communes_district_province(tmp_path: Path):
                            "KTCV", "--period", "2024-H1", "--workspace", str(district)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+    # the coverage is said: every commune is in (the district itself does not report KTCV here)
+    assert f"Đã tổng hợp {len(communes)}/{len(communes)} đơn vị." in proc.stdout
     exported = district / "outbox/xuat-ban/KTCV-2024-H1-169.xlsx"
 
     province = tmp_path / "tinh"

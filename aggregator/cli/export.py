@@ -22,7 +22,9 @@ def export_command(
     """Xuất số liệu tổng hợp của một đơn vị (và các đơn vị trực thuộc) thành biểu để gửi cấp trên."""
     day = parse_as_of(as_of)
     try:
-        path = guarded(lambda: api.export(workspace.resolve(), unit, form, period, day))
+        exported = guarded(lambda: api.export(workspace.resolve(), unit, form, period, day))
     except api.ExportError as exc:
         fail(str(exc))
-    print_path(console(False), path, "Đã xuất biểu tổng hợp:")
+    out = console(False)
+    print_path(out, exported.path, "Đã xuất biểu tổng hợp:")
+    out.print(exported.coverage, style="yellow" if exported.missing else None)
