@@ -112,6 +112,7 @@ class HistoryEntry:
     superseded_by: str | None  # the file that replaced it
     errors: int
     warnings: int
+    sender: str | None = None  # who e-mailed it (a file taken from an .eml)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -146,3 +146,76 @@ def test_legacy_member_names_without_the_utf8_flag_read_right(tmp_path, filled, 
     (root / "inbox" / "cũ.zip").write_bytes(raw)
     files = _by_name(api.run(root, AS_OF))
     assert files["cũ.zip › Báo cáo.xlsx"].status == "accepted"
+
+
+# 2. e-mails -------------------------------------------------------------------------------------
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_an_email_is_taken_in_with_the_mail_servers_time_and_the_sender(tmp_path, filled):
+    root = _workspace(tmp_path)
+    # Sent on 14/6 at 23:50 Hanoi time (16:50 UTC), received by the server at 17:05 UTC; the
+    # clerk saves it three weeks later: the file time must not count.
+    data = _mail({"Báo cáo STP.xlsx": filled["STP"], "chữ ký.png": b"\x89PNG"},
+                 received="Fri, 14 Jun 2024 17:05:00 +0000",
+                 date_=datetime(2024, 6, 14, 23, 50, tzinfo=VN))
+    mail = root / "inbox" / "thư STP.eml"
+    mail.write_bytes(data)
+    set_mtime(mail, datetime(2024, 7, 5, 8))
+    result = api.run(root, AS_OF)
+    files = _by_name(result)
+    stp = files["thư STP.eml › Báo cáo STP.xlsx"]
+    assert (stp.status, stp.unit) == ("accepted", "STP")
+    assert (stp.received, stp.received_from) == ("2024-06-15T00:05:00", "mail-server")
+    assert stp.sender == "Phòng Nội vụ <noivu@thainguyen.gov.vn>"
+    assert files["thư STP.eml › chữ ký.png"].reason == C.NOT_SPREADSHEET
+    document = result.to_dict()
+    [entry] = [f for f in document["files"] if f["name"] == stp.name]
+    assert entry["received_from"] == "mail-server"
+    assert not mail.exists()
+    [box] = _ledger_rows(root, "SELECT * FROM containers")
+    assert (box["sender"], box["subject"], box["message_id"], box["received_from"]) == (
+        stp.sender, "Báo cáo KTCV 6 tháng", "<abc123@thainguyen.gov.vn>", "mail-server")
+    assert Path(box["stored_path"]).read_bytes() == data
+    [row] = _ledger_rows(root, "SELECT received_at FROM submissions")
+    assert row["received_at"] == "2024-06-15T00:05:00"
+    [entry] = api.history(root, "STP")
+    assert entry.sender == stp.sender and entry.file == stp.name
+
+
+def test_without_received_the_date_header_counts(tmp_path, filled):
+    root = _workspace(tmp_path)
+    data = _mail({"STP.xlsx": filled["STP"]}, received=None,
+                 date_=datetime(2024, 6, 10, 3, 0, tzinfo=ZoneInfo("UTC")))
+    (root / "inbox" / "thư.eml").write_bytes(data)
+    stp = _by_name(api.run(root, AS_OF))["thư.eml › STP.xlsx"]
+    assert (stp.received, stp.received_from) == ("2024-06-10T10:00:00", "mail-date")
+
+
+def test_a_rejected_form_in_an_email_says_whom_to_answer(tmp_path, filled, forms):
+    root = _workspace(tmp_path)
+    values = sample_values("SNV")
+    values["1"] = int(values["1"]) + 1  # a total that does not add up
+    wrong = fill_by_contract(forms["SNV"], tmp_path / "sai.xlsx", values).read_bytes()
+    (root / "inbox" / "thư SNV.eml").write_bytes(_mail(
+        {"SNV.xlsx": wrong, "kèm.zip": _zip({"STP.xlsx": filled["STP"]})},
+        received="Mon, 10 Jun 2024 02:00:00 +0000", date_=None,
+        sender="Văn phòng <vanphong@snv.gov.vn>"))
+    files = _by_name(api.run(root, AS_OF))
+    snv = files["thư SNV.eml › SNV.xlsx"]
+    assert snv.status == "rejected"
+    note = snv.note.read_text(encoding="utf-8-sig")
+    assert "trả lời về địa chỉ Văn phòng <vanphong@snv.gov.vn>" in note
+    # a zip attached to the e-mail: its members are taken in too (two levels)
+    assert files["thư SNV.eml › kèm.zip › STP.xlsx"].status == "accepted"
+
+
+def test_an_email_without_a_form_is_ignored_with_its_reason_and_archived(tmp_path):
+    root = _workspace(tmp_path)
+    data = _mail({"ảnh.png": b"\x89PNG"}, received=None, date_=None)
+    (root / "inbox" / "hỏi thăm.eml").write_bytes(data)
+    files = _by_name(api.run(root, AS_OF))
+    mail = files["hỏi thăm.eml"]
+    assert (mail.status, mail.reason) == ("ignored", C.NO_FORMS)
+    assert mail.stored.read_bytes() == data
+    assert not (root / "inbox" / "hỏi thăm.eml").exists()
