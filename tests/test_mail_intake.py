@@ -8,6 +8,7 @@ import hashlib
 import io
 import shutil
 import subprocess
+import warnings
 import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -219,3 +220,117 @@ def test_an_email_without_a_form_is_ignored_with_its_reason_and_archived(tmp_pat
     assert (mail.status, mail.reason) == ("ignored", C.NO_FORMS)
     assert mail.stored.read_bytes() == data
     assert not (root / "inbox" / "hỏi thăm.eml").exists()
+
+
+# 3. made by real programs -----------------------------------------------------------------------
+@pytest.mark.parametrize("tool", ["zip", "7z"])
+def test_zips_made_by_real_programs_with_vietnamese_names(tmp_path, filled, tool):
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed (Debian: zip, p7zip-full)")
+    root = _workspace(tmp_path)
+    source = tmp_path / "gửi"
+    source.mkdir()
+    (source / "Báo cáo Sở Tư pháp.xlsx").write_bytes(filled["STP"])
+    (source / "Báo cáo Sở Nội vụ.xlsx").write_bytes(filled["SNV"])
+    target = root / "inbox" / "tổng hợp huyện.zip"
+    command = ([tool, "-q", "-r", str(target), "."] if tool == "zip"
+               else [tool, "a", "-tzip", "-bd", str(target), "."])
+    subprocess.run(command, cwd=source, check=True, capture_output=True)
+    data = target.read_bytes()
+    files = _by_name(api.run(root, AS_OF))
+    assert files["tổng hợp huyện.zip › Báo cáo Sở Tư pháp.xlsx"].status == "accepted"
+    assert files["tổng hợp huyện.zip › Báo cáo Sở Nội vụ.xlsx"].status == "accepted"
+    [box] = _ledger_rows(root, "SELECT stored_path FROM containers")
+    assert Path(box["stored_path"]).read_bytes() == data
+
+
+def test_an_encrypted_zip_made_by_zip_asks_for_the_file_itself(tmp_path, filled):
+    if shutil.which("zip") is None:
+        pytest.skip("zip is not installed (Debian: zip)")
+    root = _workspace(tmp_path)
+    (tmp_path / "STP.xlsx").write_bytes(filled["STP"])
+    target = root / "inbox" / "mật.zip"
+    subprocess.run(["zip", "-q", "-P", "bimat", str(target), "STP.xlsx"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    files = _by_name(api.run(root, AS_OF))
+    assert (files["mật.zip"].status, files["mật.zip"].reason) == ("rejected", C.ENCRYPTED)
+
+
+# 4. hostile containers, each failing itself only ------------------------------------------------
+def _bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bom.xlsx", b"\0" * (20 << 20))  # 20 MB of zeros: ratio ≈ 1000
+    return buffer.getvalue()
+
+
+def _duplicate_names(filled: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns, and writes both
+        archive.writestr("STP.xlsx", filled)
+        archive.writestr("STP.xlsx", filled + b"x")
+    return buffer.getvalue()
+
+
+def _too_many() -> bytes:
+    return _zip({f"t{i}.txt": b"x" for i in range(C.MAX_MEMBERS + 1)})
+
+
+def _mime_bomb() -> bytes:
+    text = "Content-Type: text/plain\r\n\r\nx\r\n"
+    for level in range(C.MAX_MIME_NESTING + 3):
+        text = (f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n'
+                f"{text}--b{level}--\r\n")
+    return ("From: a@b.vn\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + text).encode()
+
+
+def _many_parts() -> bytes:
+    parts = "".join(f"--b\r\nContent-Type: text/plain\r\n\r\n{i}\r\n"
+                    for i in range(C.MAX_MEMBERS + 5))
+    return ("From: a@b.vn\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\""
+            f"\r\n\r\n{parts}--b--\r\n").encode()
+
+
+@pytest.mark.parametrize("name, make, reason", [
+    ("bom.zip", lambda f: _bomb(), C.TOO_COMPRESSED),
+    ("leo.zip", lambda f: _zip({"../../ngoài.xlsx": f}), C.TRAVERSAL),
+    ("tuyệt đối.zip", lambda f: _zip({"/etc/STP.xlsx": f}), C.TRAVERSAL),
+    ("ổ đĩa.zip", lambda f: _zip({"C:\\Windows\\STP.xlsx": f}), C.TRAVERSAL),
+    ("trùng.zip", _duplicate_names, C.DUPLICATE_NAMES),
+    ("nhiều.zip", lambda f: _too_many(), C.TOO_MANY.format(limit=C.MAX_MEMBERS)),
+    ("ba lớp.zip", lambda f: _zip({"a.zip": _zip({"b.zip": _zip({"STP.xlsx": f})})}),
+     C.TOO_DEEP.format(limit=C.MAX_DEPTH)),
+    ("hỏng.zip", lambda f: b"PK\x03\x04 not a zip", C.DAMAGED_ZIP),
+    ("lồng sâu.eml", lambda f: _mime_bomb(), C.MIME_BOMB),
+    ("nhiều phần.eml", lambda f: _many_parts(), C.MIME_BOMB),
+    ("outlook.msg", lambda f: b"\xd0\xcf\x11\xe0 outlook", C.MSG_UNSUPPORTED),
+])
+def test_a_hostile_container_is_refused_and_the_others_go_on(tmp_path, filled, name, make, reason):
+    root = _workspace(tmp_path)
+    data = make(filled["STP"])
+    (root / "inbox" / name).write_bytes(data)
+    (root / "inbox" / "SNV.zip").write_bytes(_zip({"SNV.xlsx": filled["SNV"]}))
+    files = _by_name(api.run(root, AS_OF))
+    refused = files[name]
+    assert (refused.status, refused.reason) == ("rejected", reason)
+    assert refused.stored.read_bytes() == data  # kept byte for byte in rejected/
+    assert reason in refused.note.read_text(encoding="utf-8-sig")
+    assert not [n for n in files if n.startswith(name + C.SEPARATOR)]  # nothing extracted
+    assert files["SNV.zip › SNV.xlsx"].status == "accepted"
+    assert not (root / "inbox" / name).exists()
+    assert not list(tmp_path.rglob("ngoài.xlsx"))
+
+
+def test_control_characters_in_names_and_headers_never_reach_outputs(tmp_path, filled):
+    root = _workspace(tmp_path)
+    data = _mail({"STP\x1b[31m.xlsx": filled["STP"]}, received=None, date_=None,
+                 sender="Kẻ xấu <a@b.vn>")
+    data = data.replace(b"Subject: ", b"Subject: =?utf-8?q?x=0ABcc:_c@d.vn?= ", 1)
+    (root / "inbox" / "thư.eml").write_bytes(data)
+    files = _by_name(api.run(root, AS_OF))
+    [name] = [n for n in files if n.startswith("thư.eml › STP")]
+    assert "\x1b" not in name and "\ufffd" in name
+    assert files[name].status == "accepted"
+    [box] = _ledger_rows(root, "SELECT subject FROM containers")
+    assert "\n" not in box["subject"] and "\ufffd" in box["subject"]
