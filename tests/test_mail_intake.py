@@ -334,3 +334,52 @@ def test_control_characters_in_names_and_headers_never_reach_outputs(tmp_path, f
     assert files[name].status == "accepted"
     [box] = _ledger_rows(root, "SELECT subject FROM containers")
     assert "\n" not in box["subject"] and "\ufffd" in box["subject"]
+
+
+# 5. a run that could not release the container ----------------------------------------------------
+def test_a_container_that_could_not_leave_the_inbox_is_only_released_next_run(tmp_path, filled):
+    from aggregator.pipeline import faults
+
+    root = _workspace(tmp_path)
+    mail = root / "inbox" / "thư.eml"
+    mail.write_bytes(_mail({"STP.xlsx": filled["STP"]}, received=None, date_=None))
+
+    def open_in_outlook(subject: Path | None) -> None:
+        if subject == mail:
+            raise PermissionError("locked")
+
+    with faults.on("before-release", open_in_outlook):
+        first = _by_name(api.run(root, AS_OF))
+    assert first["thư.eml › STP.xlsx"].status == "accepted"
+    assert first["thư.eml"].status == "waiting" and mail.exists()
+    second = _by_name(api.run(root, AS_OF))
+    assert "thư.eml › STP.xlsx" not in second or second["thư.eml › STP.xlsx"].status != "duplicate"
+    assert not mail.exists()
+    assert len(_ledger_rows(root, "SELECT id FROM submissions")) == 1  # never twice
+    [box] = _ledger_rows(root, "SELECT released_at FROM containers")
+    assert box["released_at"] is not None
+
+
+def test_a_container_whose_copy_failed_is_finished_next_run_without_duplicates(tmp_path, filled):
+    from aggregator.pipeline import faults
+
+    root = _workspace(tmp_path)
+    box_path = root / "inbox" / "huyện.zip"
+    data = _zip({"STP.xlsx": filled["STP"]})
+    box_path.write_bytes(data)
+
+    def disk_error(subject: Path | None) -> None:
+        if subject == box_path:
+            raise OSError("disk")
+
+    with faults.on("before-copy", disk_error):
+        first = _by_name(api.run(root, AS_OF))
+    assert first["huyện.zip › STP.xlsx"].status == "accepted"
+    assert first["huyện.zip"].status == "waiting" and box_path.read_bytes() == data
+    assert not _ledger_rows(root, "SELECT id FROM containers")
+    second = _by_name(api.run(root, AS_OF))
+    assert "huyện.zip" not in second and not box_path.exists()
+    assert [r["status"] for r in _ledger_rows(root, "SELECT status FROM submissions")] == [
+        "accepted"]
+    [box] = _ledger_rows(root, "SELECT stored_path FROM containers")
+    assert Path(box["stored_path"]).read_bytes() == data

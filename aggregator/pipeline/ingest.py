@@ -180,7 +180,8 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
         # A member of an e-mail or zip still in the inbox was recorded by an earlier run that did
         # not get to release the container: only the release is left, never a duplicate.
         unfinished = [r for r in known if r["inbox_path"] == item.relative
-                      and (r["released_at"] is None or item.container is not None)
+                      and (r["released_at"] is None or (
+                          item.container is not None and r["container_sha256"] == item.container))
                       and Path(r["stored_path"]).exists()]
         if unfinished:
             recovered.append((item, unfinished[0]["id"]))
