@@ -383,3 +383,18 @@ def test_a_container_whose_copy_failed_is_finished_next_run_without_duplicates(t
         "accepted"]
     [box] = _ledger_rows(root, "SELECT stored_path FROM containers")
     assert Path(box["stored_path"]).read_bytes() == data
+
+
+def test_sizes_are_bounded_before_anything_is_extracted(tmp_path, filled):
+    root = _workspace(tmp_path)
+    (root / "aggregator.toml").write_text(FAST + "max_file_mb = 1\nmax_unzipped_mb = 1\n",
+                                          encoding="utf-8")
+    big = bytes(range(256)) * 5000  # 1.2 MB
+    part = bytes(range(256)) * 1600  # 400 KB each, well compressed: three make 1.2 MB unpacked
+    (root / "inbox" / "lớn.zip").write_bytes(big)  # the container itself is too big
+    (root / "inbox" / "tổng lớn.zip").write_bytes(_zip({f"{n}.xlsx": part for n in "abc"}))
+    files = _by_name(api.run(root, AS_OF))
+    assert (files["lớn.zip"].status, files["lớn.zip"].reason) == (
+        "rejected", C.TOO_BIG.format(limit=1))
+    assert (files["tổng lớn.zip"].status, files["tổng lớn.zip"].reason) == (
+        "rejected", C.TOO_BIG_TOTAL)

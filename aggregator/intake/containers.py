@@ -48,6 +48,7 @@ ENCRYPTED = ("tệp nén có mật khẩu, không mở được; đề nghị đ
              "(không nén, không đặt mật khẩu)")
 TOO_MANY = "tệp nén hoặc thư có quá nhiều tệp bên trong (quá {limit}), không được mở"
 TOO_BIG = "tệp bên trong tệp nén hoặc thư quá lớn khi giải nén (quá {limit} MB), không được mở"
+TOO_BIG_TOTAL = "tổng dung lượng các tệp bên trong khi giải nén quá lớn, không được mở"
 TOO_COMPRESSED = "tệp bên trong bị nén bất thường (có thể là bom nén), không được mở"
 TRAVERSAL = "tệp nén chứa tên tệp trỏ ra ngoài thư mục (../, đường dẫn tuyệt đối), không được mở"
 DUPLICATE_NAMES = "tệp nén chứa hai tệp trùng tên, không biết tệp nào đúng; đề nghị gửi lại"
@@ -144,7 +145,7 @@ def _zip_members(data: bytes, max_member: int, budget: list[int]) -> list[Member
             raise Refused(TOO_COMPRESSED)
         budget[0] -= info.file_size
         if budget[0] < 0:
-            raise Refused(TOO_BIG.format(limit=max_member // (1024 * 1024)))
+            raise Refused(TOO_BIG_TOTAL)
     members = []
     for info in infos:
         try:
@@ -246,8 +247,10 @@ def open_container(item: Incoming, staging: Path, zone: ZoneInfo | None, max_mem
         container.refused = MSG_UNSUPPORTED
         return container
     try:
-        if item.size > max_total:
-            raise Refused(TOO_BIG.format(limit=max_total // (1024 * 1024)))
+        # The container itself is read whole (the e-mail parser needs it): no larger than a file
+        # may be (max_file_mb), which keeps the memory of one container bounded.
+        if item.size > max_member:
+            raise Refused(TOO_BIG.format(limit=max_member // (1024 * 1024)))
         data = item.path.read_bytes()
         if hashlib.sha256(data).hexdigest() != item.sha256:
             raise OSError("changed")  # rewritten since it was hashed: the next run takes it

@@ -106,6 +106,7 @@ def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None,
         "PHẢN HỒI VỀ TỆP BÁO CÁO",
         "",
         f"Tệp: {incoming.relative}",
+        f"Thời điểm nhận thư: {date_time(incoming.received_at)}" if sender else
         f"Thời điểm lưu tệp: {date_time(incoming.received_at)}",
     ]
     if sender:
