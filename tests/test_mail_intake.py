@@ -398,3 +398,49 @@ def test_sizes_are_bounded_before_anything_is_extracted(tmp_path, filled):
         "rejected", C.TOO_BIG.format(limit=1))
     assert (files["tổng lớn.zip"].status, files["tổng lớn.zip"].reason) == (
         "rejected", C.TOO_BIG_TOTAL)
+
+
+# 6. e-mails written by real mail programs -------------------------------------------------------
+def test_an_email_written_by_mutt_is_taken_in(tmp_path, filled):
+    if shutil.which("mutt") is None:
+        pytest.skip("mutt is not installed (Debian: mutt)")
+    root = _workspace(tmp_path)
+    attachment = tmp_path / "Báo cáo Sở Tư pháp.xlsx"
+    attachment.write_bytes(filled["STP"])
+    out = tmp_path / "sent.eml"
+    save = tmp_path / "save.sh"  # mutt "sends" by handing the message to this program
+    save.write_text(f'#!/bin/sh\ncat > "{out}"\n', encoding="utf-8")
+    save.chmod(0o755)
+    rc = tmp_path / "muttrc"
+    rc.write_text(f'set sendmail="{save}"\nset from="Sở Tư pháp <stp@thainguyen.gov.vn>"\n'
+                  'set use_from=yes\nset send_charset="utf-8"\nset record=""\n', encoding="utf-8")
+    subprocess.run(["mutt", "-n", "-F", str(rc), "-s", "Báo cáo KTCV 6 tháng", "-a",
+                    str(attachment), "--", "sonoivu@thainguyen.gov.vn"],
+                   input="Kính gửi Sở Nội vụ".encode(), check=True, capture_output=True,
+                   timeout=60, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    # What the department's server adds on top when the message arrives.
+    data = b"Received: from mx.stp by mail.sonoivu; Mon, 10 Jun 2024 08:00:00 +0700\n" + \
+        out.read_bytes()
+    (root / "inbox" / "thư STP.eml").write_bytes(data)
+    result = api.run(root, AS_OF)
+    stp = _by_name(result)["thư STP.eml › Báo cáo Sở Tư pháp.xlsx"]
+    assert (stp.status, stp.unit) == ("accepted", "STP")
+    assert (stp.received, stp.received_from) == ("2024-06-10T08:00:00", "mail-server")
+    assert stp.sender == "Sở Tư pháp <stp@thainguyen.gov.vn>"
+    [entry] = api.history(root, "STP")
+    assert entry.sender == stp.sender
+
+
+def test_an_email_written_by_mpack_is_taken_in(tmp_path, filled):
+    if shutil.which("mpack") is None:
+        pytest.skip("mpack is not installed (Debian: mpack)")
+    root = _workspace(tmp_path)
+    attachment = tmp_path / "Báo cáo.xlsx"
+    attachment.write_bytes(filled["STP"])
+    target = root / "inbox" / "thư.eml"
+    subprocess.run(["mpack", "-s", "Báo cáo", "-o", str(target), str(attachment)],
+                   cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    set_mtime(target, ON_TIME)  # mpack writes neither Date: nor Received:
+    stp = _by_name(api.run(root, AS_OF))["thư.eml › Báo cáo.xlsx"]
+    assert (stp.status, stp.unit) == ("accepted", "STP")
+    assert (stp.received, stp.received_from) == (ON_TIME.isoformat(), "file-time")
