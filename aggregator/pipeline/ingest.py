@@ -385,6 +385,14 @@ def _with_provenance(outcome: FileOutcome, containers: list[Container]) -> FileO
     return outcome
 
 
+def _refusal_text(c: Container) -> str:
+    lines = ["PHẢN HỒI VỀ THƯ/TỆP NÉN", "", f"Tệp: {c.item.relative}"]
+    if c.sender:
+        lines.append(f"Gửi qua thư điện tử: trả lời về địa chỉ {c.sender}")
+    lines += ["", make_issue("container-refused", reason=c.refused).message]
+    return "\n".join(lines) + "\n"
+
+
 def _finish_containers(ctx: Context, ledger: Ledger, run_id: int, containers: list[Container],
                        settled: dict[str, int], left: list[FileOutcome]) -> list[FileOutcome]:
     """Archive, record and release each container whose members are all recorded (one still
@@ -408,7 +416,7 @@ def _finish_containers(ctx: Context, ledger: Ledger, run_id: int, containers: li
             if isinstance(stored, str):
                 outcomes.append(waiting(c.item, stored))
                 continue
-            note = write_note(stored, f"{c.item.relative}: {reason}\n") if c.refused else None
+            note = write_note(stored, _refusal_text(c)) if c.refused else None
             if sid is None:
                 sync_barrier([stored])
                 sid = ledger.record_container(
@@ -423,9 +431,13 @@ def _finish_containers(ctx: Context, ledger: Ledger, run_id: int, containers: li
             ledger.mark_container_released(sid)
         elif status == "archived":
             outcomes.append(waiting(c.item, RECOVERED.format(why=why)))
-        if status != "archived":
+        if c.refused:  # an error on the container, like a rejected file's
             outcomes.append(FileOutcome(c.item.relative, c.item.sha256, status, None, None, None,
-                                        None, [], [], stored=stored, note=note,
+                                        None, [make_issue("container-refused", reason=reason)],
+                                        [], stored=stored, note=note, reason=why))
+        elif status == "ignored":
+            outcomes.append(FileOutcome(c.item.relative, c.item.sha256, status, None, None, None,
+                                        None, [], [], stored=stored,
                                         reason=reason if why is None else f"{reason}; {why}"))
     return outcomes
 
