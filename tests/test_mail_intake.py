@@ -446,3 +446,18 @@ def test_an_email_written_by_mpack_is_taken_in(tmp_path, filled):
     stp = _by_name(api.run(root, AS_OF))["thư.eml › Báo cáo.xlsx"]
     assert (stp.status, stp.unit) == ("accepted", "STP")
     assert (stp.received, stp.received_from) == (ON_TIME.isoformat(), "file-time")
+
+
+def test_two_attachments_of_one_name_are_both_taken_in(tmp_path, filled):
+    root = _workspace(tmp_path)
+    message = EmailMessage()
+    message["From"] = "huyen@thainguyen.gov.vn"
+    message.set_content("Chuyển tiếp báo cáo của hai đơn vị.")
+    for code in ("STP", "SNV"):
+        message.add_attachment(filled[code], maintype="application", subtype="octet-stream",
+                               filename="Báo cáo.xlsx")
+    (root / "inbox" / "chuyển tiếp.eml").write_bytes(message.as_bytes())
+    files = _by_name(api.run(root, AS_OF))
+    assert files["chuyển tiếp.eml › Báo cáo.xlsx"].unit == "STP"
+    assert files["chuyển tiếp.eml › Báo cáo (2).xlsx"].unit == "SNV"
+    assert {f.status for n, f in files.items() if "›" in n} == {"accepted"}

@@ -238,6 +238,17 @@ def _stage(container: Container, name: str, data: bytes, staging: Path, zone_tim
                     zone_time, 0, container=container.item.sha256)
 
 
+def _unique(name: str, seen: set[str]) -> str:
+    """`name`, or 'name (2).xlsx', 'name (3).xlsx'… when an earlier member already has it."""
+    candidate, n = name, 1
+    path = PurePosixPath(name)
+    while candidate.casefold() in seen:
+        n += 1
+        candidate = str(path.with_name(f"{path.stem} ({n}){path.suffix}"))
+    seen.add(candidate.casefold())
+    return candidate
+
+
 def open_container(item: Incoming, staging: Path, zone: ZoneInfo | None, max_member: int,
                    max_total: int) -> Container:
     """The container's members staged as files, its provenance, or why it is refused."""
@@ -281,7 +292,9 @@ def open_container(item: Incoming, staging: Path, zone: ZoneInfo | None, max_mem
                 if len(member.data) > max_member:
                     raise Refused(TOO_BIG.format(limit=max_member // (1024 * 1024)))
                 found.append((member.name, member.data))
+        seen: set[str] = set()
         for name, content in found:
+            name = _unique(name, seen)  # an e-mail may carry two attachments of one name
             if _suffix(name) in SPREADSHEET_SUFFIXES:
                 container.members.append(_stage(container, name, content, staging,
                                                 item.received_at))
