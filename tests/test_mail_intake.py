@@ -279,17 +279,17 @@ def _too_many() -> bytes:
     return _zip({f"t{i}.txt": b"x" for i in range(C.MAX_MEMBERS + 1)})
 
 
-def _mime_bomb() -> bytes:
+def _mime_bomb(levels: int = C.MAX_MIME_NESTING + 3) -> bytes:
     text = "Content-Type: text/plain\r\n\r\nx\r\n"
-    for level in range(C.MAX_MIME_NESTING + 3):
+    for level in range(levels):
         text = (f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n'
                 f"{text}--b{level}--\r\n")
     return ("From: a@b.vn\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + text).encode()
 
 
-def _many_parts() -> bytes:
+def _many_parts(count: int = C.MAX_MEMBERS + 5) -> bytes:
     parts = "".join(f"--b\r\nContent-Type: text/plain\r\n\r\n{i}\r\n"
-                    for i in range(C.MAX_MEMBERS + 5))
+                    for i in range(count))
     return ("From: a@b.vn\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\""
             f"\r\n\r\n{parts}--b--\r\n").encode()
 
@@ -306,6 +306,8 @@ def _many_parts() -> bytes:
     ("hỏng.zip", lambda f: b"PK\x03\x04 not a zip", C.DAMAGED_ZIP),
     ("lồng sâu.eml", lambda f: _mime_bomb(), C.MIME_BOMB),
     ("nhiều phần.eml", lambda f: _many_parts(), C.MIME_BOMB),
+    ("trăm nghìn phần.eml", lambda f: _many_parts(100_000), C.MIME_BOMB),  # refused unparsed
+    ("lồng nghìn lớp.eml", lambda f: _mime_bomb(3000), C.MIME_BOMB),
     ("outlook.msg", lambda f: b"\xd0\xcf\x11\xe0 outlook", C.MSG_UNSUPPORTED),
 ])
 def test_a_hostile_container_is_refused_and_the_others_go_on(tmp_path, filled, name, make, reason):
