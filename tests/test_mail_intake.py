@@ -463,3 +463,16 @@ def test_two_attachments_of_one_name_are_both_taken_in(tmp_path, filled):
     assert files["chuyển tiếp.eml › Báo cáo.xlsx"].unit == "STP"
     assert files["chuyển tiếp.eml › Báo cáo (2).xlsx"].unit == "SNV"
     assert {f.status for n, f in files.items() if "›" in n} == {"accepted"}
+
+
+def test_the_same_email_dropped_again_shows_its_forms_as_duplicates(tmp_path, filled):
+    root = _workspace(tmp_path)
+    data = _mail({"STP.xlsx": filled["STP"]}, received=None, date_=None)
+    (root / "inbox" / "thư.eml").write_bytes(data)
+    api.run(root, AS_OF)
+    (root / "inbox" / "thư.eml").write_bytes(data)  # the clerk drags it in once more
+    files = _by_name(api.run(root, AS_OF))
+    assert files["thư.eml › STP.xlsx"].status == "duplicate"
+    assert not (root / "inbox" / "thư.eml").exists()
+    assert [r["status"] for r in _ledger_rows(root, "SELECT status FROM submissions")] == [
+        "accepted", "duplicate"]

@@ -163,6 +163,15 @@ class Ledger:
             f" ({','.join('?' * len(hashes))})", hashes)
         return {row[0]: row[1] for row in rows}
 
+    def released_containers(self, hashes: list[str]) -> set[str]:
+        """Hashes of containers an earlier run took in and released (dropped in again now)."""
+        if not hashes:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT sha256 FROM containers WHERE released_at IS NOT NULL AND sha256 IN"
+            f" ({','.join('?' * len(hashes))})", hashes)
+        return {row[0] for row in rows}
+
     def mark_container_released(self, container_id: int) -> None:
         with self.conn:
             self.conn.execute("UPDATE containers SET released_at = ? WHERE id = ?",

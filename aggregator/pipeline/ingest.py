@@ -168,7 +168,7 @@ def _saved_late_issue(saved: datetime, clock: datetime):
                       as_of=vn_short_date(clock.date()))
 
 
-def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
+def _plan_known(ctx: Context, ledger: Ledger, scan: Scan, redropped: set[str] = frozenset()
                 ) -> tuple[list[Incoming], list[_Planned], list[tuple[Incoming, int]],
                            list[FileOutcome]]:
     """Split the scan into fresh files, exact duplicates to keep, files a killed run had already
@@ -182,7 +182,8 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
         # not get to release the container: only the release is left, never a duplicate.
         unfinished = [r for r in known if r["inbox_path"] == item.relative
                       and (r["released_at"] is None or (
-                          item.container is not None and r["container_sha256"] == item.container))
+                          item.container is not None and r["container_sha256"] == item.container
+                          and item.container not in redropped))
                       and Path(r["stored_path"]).exists()]
         if unfinished:
             recovered.append((item, unfinished[0]["id"]))
@@ -407,22 +408,28 @@ def _finish_containers(ctx: Context, ledger: Ledger, run_id: int, containers: li
         status, reason = "archived", None
         if c.refused:
             status, reason = "rejected", c.refused
-        elif not c.members and c.item.sha256 not in settled:
+        elif not c.members:
             status, reason = "ignored", NO_FORMS
+        sid = settled.get(c.item.sha256)
+        if sid is not None:  # archived and recorded by an earlier run: only the release is left
+            why = release_or_reason(c.item)
+            if why is None:
+                ledger.mark_container_released(sid)
+            else:
+                outcomes.append(waiting(c.item, RECOVERED.format(why=why)))
+            continue
         try:
-            sid = settled.get(c.item.sha256)
             stored = store_or_reason(c.item, ctx.workspace.rejected if c.refused
                                      else ctx.workspace.archive / "thu-goc")
             if isinstance(stored, str):
                 outcomes.append(waiting(c.item, stored))
                 continue
             note = write_note(stored, _refusal_text(c)) if c.refused else None
-            if sid is None:
-                sync_barrier([stored])
-                sid = ledger.record_container(
-                    run_id, c.item.sha256, c.kind, c.item.relative, str(stored),
-                    c.item.received_at, c.received_from, c.sender, c.subject, c.message_id,
-                    status, reason)
+            sync_barrier([stored])
+            sid = ledger.record_container(
+                run_id, c.item.sha256, c.kind, c.item.relative, str(stored),
+                c.item.received_at, c.received_from, c.sender, c.subject, c.message_id,
+                status, reason)
         except Exception:
             outcomes.append(waiting(c.item, RECORD_FAILED))
             continue
@@ -450,14 +457,14 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     stopwatch = Stopwatch(timings)
     zone = ctx.config.zone
     scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds, zone)
-    settled = ledger.unreleased_containers(
-        [i.sha256 for i in scan.files if Path(i.relative).suffix.lower() in CONTAINER_SUFFIXES])
+    boxes = [i.sha256 for i in scan.files if Path(i.relative).suffix.lower() in CONTAINER_SUFFIXES]
+    settled, redropped = ledger.unreleased_containers(boxes), ledger.released_containers(boxes)
     scan, containers = expand(scan, ctx.workspace.archive / STAGING, zone,
                               ctx.config.max_file_mb << 20, ctx.config.max_unzipped_mb << 20,
                               set(settled))
     senders = {c.item.sha256: c.sender for c in containers}
     stopwatch.lap("scan")
-    fresh, duplicates, recovered, left = _plan_known(ctx, ledger, scan)
+    fresh, duplicates, recovered, left = _plan_known(ctx, ledger, scan, redropped)
     now = run_clock(zone, None)
     new, failed = _plan_fresh(ctx, ledger, fresh, now, run_clock(zone, as_of), workers, timings,
                               progress, senders)
