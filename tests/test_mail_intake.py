@@ -308,7 +308,6 @@ def _many_parts(count: int = C.MAX_MEMBERS + 5) -> bytes:
     ("nhiều phần.eml", lambda f: _many_parts(), C.MIME_BOMB),
     ("trăm nghìn phần.eml", lambda f: _many_parts(100_000), C.MIME_BOMB),  # refused unparsed
     ("lồng nghìn lớp.eml", lambda f: _mime_bomb(3000), C.MIME_BOMB),
-    ("outlook.msg", lambda f: b"\xd0\xcf\x11\xe0 outlook", C.MSG_UNSUPPORTED),
 ])
 def test_a_hostile_container_is_refused_and_the_others_go_on(tmp_path, filled, name, make, reason):
     root = _workspace(tmp_path)
@@ -476,3 +475,16 @@ def test_the_same_email_dropped_again_shows_its_forms_as_duplicates(tmp_path, fi
     assert not (root / "inbox" / "thư.eml").exists()
     assert [r["status"] for r in _ledger_rows(root, "SELECT status FROM submissions")] == [
         "accepted", "duplicate"]
+
+
+def test_an_outlook_msg_is_ignored_with_advice_and_left_in_the_inbox(tmp_path, filled):
+    root = _workspace(tmp_path)
+    msg = root / "inbox" / "thư Outlook.msg"
+    msg.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 outlook")
+    (root / "inbox" / "STP.zip").write_bytes(_zip({"STP.xlsx": filled["STP"]}))
+    files = _by_name(api.run(root, AS_OF))
+    assert (files["thư Outlook.msg"].status, files["thư Outlook.msg"].reason) == (
+        "ignored", C.MSG_UNSUPPORTED)
+    assert "lưu thư dạng .eml" in C.MSG_UNSUPPORTED
+    assert msg.exists()  # untouched: the clerk saves it as .eml
+    assert files["STP.zip › STP.xlsx"].status == "accepted"

@@ -263,9 +263,6 @@ def open_container(item: Incoming, staging: Path, zone: ZoneInfo | None, max_mem
     """The container's members staged as files, its provenance, or why it is refused."""
     kind = _suffix(item.relative)[1:]
     container = Container(item, kind)
-    if kind == "msg":
-        container.refused = MSG_UNSUPPORTED
-        return container
     try:
         # The container itself is read whole (the e-mail parser needs it): no larger than a file
         # may be (max_file_mb), which keeps the memory of one container bounded.
@@ -325,6 +322,9 @@ def expand(scan: Scan, staging: Path, zone: ZoneInfo | None, max_member: int, ma
     for item in scan.files:
         if _suffix(item.relative) not in CONTAINER_SUFFIXES:
             files.append(item)
+            continue
+        if _suffix(item.relative) == ".msg":  # never taken in: stays in the inbox, with advice
+            skipped.append(Skipped(item.relative, "ignored", MSG_UNSUPPORTED))
             continue
         if item.sha256 in settled:
             containers.append(Container(item, _suffix(item.relative)[1:]))
