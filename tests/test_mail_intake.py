@@ -488,3 +488,29 @@ def test_an_outlook_msg_is_ignored_with_advice_and_left_in_the_inbox(tmp_path, f
     assert "lưu thư dạng .eml" in C.MSG_UNSUPPORTED
     assert msg.exists()  # untouched: the clerk saves it as .eml
     assert files["STP.zip › STP.xlsx"].status == "accepted"
+
+
+def test_a_member_left_waiting_keeps_its_container_in_the_inbox(tmp_path, filled):
+    from aggregator.pipeline import faults
+
+    root = _workspace(tmp_path)
+    box_path = root / "inbox" / "huyện.zip"
+    data = _zip({"STP.xlsx": filled["STP"], "SNV.xlsx": filled["SNV"]})
+    box_path.write_bytes(data)
+
+    def disk_error(subject: Path | None) -> None:
+        if subject is not None and subject.name.endswith("-SNV.xlsx"):
+            raise OSError("disk")
+
+    with faults.on("before-copy", disk_error):
+        first = _by_name(api.run(root, AS_OF))
+    assert first["huyện.zip › STP.xlsx"].status == "accepted"
+    assert first["huyện.zip › SNV.xlsx"].status == "waiting"
+    assert box_path.read_bytes() == data  # untouched while a member is not recorded
+    assert not _ledger_rows(root, "SELECT id FROM containers")
+    second = _by_name(api.run(root, AS_OF))
+    assert second["huyện.zip › SNV.xlsx"].status == "accepted"
+    assert "huyện.zip › STP.xlsx" not in second  # recorded once, only released
+    assert not box_path.exists()
+    assert sorted(r["status"] for r in _ledger_rows(root, "SELECT status FROM submissions")) == [
+        "accepted", "accepted"]
