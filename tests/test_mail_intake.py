@@ -424,12 +424,17 @@ def test_an_email_written_by_mutt_is_taken_in(tmp_path, filled):
     # What the department's server adds on top when the message arrives.
     data = b"Received: from mx.stp by mail.sonoivu; Mon, 10 Jun 2024 08:00:00 +0700\n" + \
         out.read_bytes()
-    (root / "inbox" / "thư STP.eml").write_bytes(data)
+    mail = root / "inbox" / "thư STP.eml"
+    mail.write_bytes(data)
+    set_mtime(mail, datetime(2024, 6, 28, 8))  # saved by the clerk after the deadline
     result = api.run(root, AS_OF)
     stp = _by_name(result)["thư STP.eml › Báo cáo Sở Tư pháp.xlsx"]
-    assert (stp.status, stp.unit) == ("accepted", "STP")
+    assert (stp.status, stp.unit, stp.late) == ("accepted", "STP", False)
     assert (stp.received, stp.received_from) == ("2024-06-10T08:00:00", "mail-server")
     assert stp.sender == "Sở Tư pháp <stp@thainguyen.gov.vn>"
+    [row] = [r for r in result.to_dict()["rounds"]
+             if (r["form"], r["period"]) == ("KTCV", "2024-H1")]
+    assert (row["on_time"], row["late"]) == (1, 0)
     [entry] = api.history(root, "STP")
     assert entry.sender == stp.sender
 
