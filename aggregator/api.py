@@ -370,6 +370,7 @@ def history(root: Path, unit: str) -> list[HistoryEntry]:
         form=r["form"], period=r["period"], instance=r["instance"], status=r["status"],
         in_force=r["status"] == "accepted" and r["superseded_by"] is None,
         superseded_by=names.get(r["superseded_by"]), errors=r["errors"], warnings=r["warnings"],
+        sender=r["sender"],
     ) for r in rows]
 
 

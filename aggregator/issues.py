@@ -154,6 +154,8 @@ _TYPES = [
     IssueType("file-internal-error", "error", "tệp", "Lỗi của chương trình khi xử lý tệp",
               "Chương trình tổng hợp gặp lỗi khi {stage} tệp này nên chưa tiếp nhận được. Sở Nội vụ "
               "sẽ kiểm tra và báo lại; đơn vị chưa cần sửa tệp."),
+    IssueType("container-refused", "error", "tệp", "Thư hoặc tệp nén không mở được",
+              "Không lấy được tệp nào từ thư/tệp nén này: {reason}."),
     IssueType("feedback-copy-failed", "warning", "tệp", "Không tạo được bản phản hồi",
               "Không tạo được bản phản hồi tô màu cho tệp này; các lỗi và lưu ý vẫn được liệt kê "
               "trong kết quả tổng hợp."),

@@ -37,8 +37,16 @@ class FileOutcome:
     note: Path | None = None
     feedback: Path | None = None  # the unit's workbook annotated with its issues
     reason: str | None = None  # why ignored or waiting, or why a kept file is still in the inbox
+    # A member of an e-mail or zip: when it was received and where that time comes from
+    # (mail-server / mail-date / file-time), and who sent the e-mail.
+    received: str | None = None
+    received_from: str | None = None
+    sender: str | None = None
 
     def to_dict(self) -> dict:
+        extra = {key: value for key, value in (("received", self.received),
+                                               ("received_from", self.received_from),
+                                               ("sender", self.sender)) if value is not None}
         return {
             "name": self.name,
             "sha256": self.sha256,
@@ -52,7 +60,7 @@ class FileOutcome:
             "stored": str(self.stored) if self.stored else None,
             "feedback": str(self.feedback) if self.feedback else None,
             "reason": self.reason,
-        }
+        } | extra
 
 
 def _clean(value: float | None) -> float | None:
@@ -104,6 +112,7 @@ class HistoryEntry:
     superseded_by: str | None  # the file that replaced it
     errors: int
     warnings: int
+    sender: str | None = None  # who e-mailed it (a file taken from an .eml)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

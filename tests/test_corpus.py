@@ -285,7 +285,8 @@ def test_corpus_covers_every_file_issue_code():
                                          "value-outlier"} | set(HOSTILE.values()) \
         | VALIDITY_CODES  # need a unit list with ended units: tests/test_unit_identity.py
     from tests.test_intake_robust import COVERED as INTAKE
+    from tests.test_mail_intake import COVERED as MAIL
 
-    covered |= INTAKE | READER_ROBUST
+    covered |= INTAKE | READER_ROBUST | MAIL
     assert file_codes - covered == set()
     assert len(CASES) + 7 >= 30

@@ -27,7 +27,8 @@ def history_command(
     for e in entries:
         replaced = f"thay bằng {e.superseded_by}" if e.superseded_by else ""
         form = f"{e.form or '—'} {e.period or ''} {e.instance}".strip()
-        table.add_row(vn_datetime(e.received_at), e.file, form, STATUS_VI.get(e.status, e.status),
+        file = f"{e.file}\n(thư từ {e.sender})" if e.sender else e.file
+        table.add_row(vn_datetime(e.received_at), file, form, STATUS_VI.get(e.status, e.status),
                       "[green]✓[/]" if e.in_force else replaced, f"{e.errors}/{e.warnings}")
     out.print(table if entries else f"Đơn vị {unit.upper()} chưa gửi tệp nào.")
     if json:

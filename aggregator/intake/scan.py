@@ -42,6 +42,7 @@ class Incoming:
     size: int
     received_at: datetime  # the file's modification time: when the unit last saved it
     mtime_ns: int = 0  # to tell, cheaply, that the file has not changed since it was hashed
+    container: str | None = None  # SHA-256 of the e-mail or zip it came from (a member)
 
     def unchanged(self) -> bool:
         try:

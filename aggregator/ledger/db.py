@@ -31,6 +31,7 @@ class NewSubmission:
     issues: list[Issue]
     instance: str = ""  # tells several files of one unit and period apart (DKT: inspection date)
     items: list[dict[str, float | str | None]] = field(default_factory=list)  # line-list rows
+    container_sha256: str | None = None  # the e-mail or zip it came from
 
 
 def _split(value: object) -> tuple[float | None, str | None]:
@@ -111,11 +112,12 @@ class Ledger:
             now = datetime.now().isoformat(timespec="seconds")
             self.conn.executemany(
                 "INSERT INTO submissions (id, run_id, sha256, original_name, inbox_path,"
-                " stored_path, received_at, processed_at, unit, form, period, status, instance)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stored_path, received_at, processed_at, unit, form, period, status, instance,"
+                " container_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(sid, run_id, sub.sha256, sub.original_name, sub.inbox_path, sub.stored_path,
                   sub.received_at.isoformat(timespec="seconds"), now, sub.unit, sub.form,
-                  sub.period, sub.status, sub.instance) for sid, sub in zip(ids, subs)])
+                  sub.period, sub.status, sub.instance, sub.container_sha256)
+                 for sid, sub in zip(ids, subs)])
             cells, items, issues = [], [], []
             for sid, sub in zip(ids, subs):
                 checkpoint("mid-ledger", Path(sub.inbox_path))
@@ -136,6 +138,48 @@ class Ledger:
             self._settle_in_force({(s.form, s.period, s.unit, s.instance) for s in subs
                                    if s.status == "accepted"})
         return ids
+
+    # containers (e-mails, zips) -----------------------------------------------------------------
+    def record_container(self, run_id: int, sha256: str, kind: str, inbox_path: str,
+                         stored_path: str, received_at: datetime, received_from: str,
+                         sender: str | None, subject: str | None, message_id: str | None,
+                         status: str, reason: str | None) -> int:
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO containers (run_id, sha256, kind, inbox_path, stored_path,"
+                " received_at, received_from, sender, subject, message_id, status, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, sha256, kind, inbox_path, stored_path,
+                 received_at.isoformat(timespec="seconds"), received_from, sender, subject,
+                 message_id, status, reason))
+        return int(cur.lastrowid)
+
+    def unreleased_containers(self, hashes: list[str]) -> dict[str, int]:
+        """Hash → id of containers already archived and recorded but still in the inbox."""
+        if not hashes:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT sha256, id FROM containers WHERE released_at IS NULL AND sha256 IN"
+            f" ({','.join('?' * len(hashes))})", hashes)
+        return {row[0]: row[1] for row in rows}
+
+    def released_containers(self, hashes: list[str]) -> set[str]:
+        """Hashes of containers an earlier run took in and released (dropped in again now)."""
+        if not hashes:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT sha256 FROM containers WHERE released_at IS NOT NULL AND sha256 IN"
+            f" ({','.join('?' * len(hashes))})", hashes)
+        return {row[0] for row in rows}
+
+    def mark_container_released(self, container_id: int) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE containers SET released_at = ? WHERE id = ?",
+                              (datetime.now().isoformat(timespec="seconds"), container_id))
+
+    def container_of(self, sha256: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM containers WHERE sha256 = ? ORDER BY id DESC",
+                                 (sha256,)).fetchone()
 
     def mark_released(self, ids: list[int]) -> None:
         now = datetime.now().isoformat(timespec="seconds")
@@ -247,7 +291,9 @@ class Ledger:
             " (SELECT count(*) FROM submission_issues i WHERE i.submission_id = s.id"
             "  AND i.severity = 'error') AS errors,"
             " (SELECT count(*) FROM submission_issues i WHERE i.submission_id = s.id"
-            "  AND i.severity = 'warning') AS warnings"
+            "  AND i.severity = 'warning') AS warnings,"
+            " (SELECT c.sender FROM containers c WHERE c.sha256 = s.container_sha256"
+            "  ORDER BY c.id LIMIT 1) AS sender"
             " FROM submissions s WHERE s.unit = ?"
             "  OR (s.status = 'duplicate' AND s.sha256 IN"
             "      (SELECT sha256 FROM submissions WHERE unit = ?))"

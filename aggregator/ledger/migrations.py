@@ -101,6 +101,33 @@ MIGRATIONS: list[tuple[str, str]] = [
             FROM submission_cells c, json_each(c.cells) j
         """,
     ),
+    (
+        # E-mails and zips in the inbox: a member links to its container; the container itself is
+        # archived and kept with its provenance (sender, subject, Message-ID, where its time came
+        # from).
+        "005_containers",
+        """
+        ALTER TABLE submissions ADD COLUMN container_sha256 TEXT;
+        CREATE TABLE containers (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            inbox_path TEXT NOT NULL,
+            stored_path TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            received_from TEXT NOT NULL,
+            sender TEXT,
+            subject TEXT,
+            message_id TEXT,
+            status TEXT NOT NULL,
+            reason TEXT,
+            released_at TEXT
+        );
+        CREATE INDEX containers_sha ON containers(sha256);
+        CREATE INDEX submissions_container ON submissions(container_sha256)
+        """,
+    ),
 ]
 
 

@@ -25,6 +25,13 @@ from aggregator.intake import (
     write_note,
 )
 from aggregator.intake.archive import REWRITTEN
+from aggregator.intake.containers import (
+    CONTAINER_SUFFIXES,
+    NO_FORMS,
+    SEPARATOR,
+    Container,
+    expand,
+)
 from aggregator.issues import make_issue
 from aggregator.ledger import Ledger, NewSubmission
 from aggregator.pipeline.context import Context
@@ -92,14 +99,18 @@ def history(ledger: Ledger, config: Config) -> History:
     return History(frames)
 
 
-def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None) -> str:
+def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None,
+                   sender: str | None = None) -> str:
     read = report.read
     lines = [
         "PHẢN HỒI VỀ TỆP BÁO CÁO",
         "",
         f"Tệp: {incoming.relative}",
+        f"Thời điểm nhận thư: {date_time(incoming.received_at)}" if sender else
         f"Thời điểm lưu tệp: {date_time(incoming.received_at)}",
     ]
+    if sender:
+        lines.append(f"Gửi qua thư điện tử: trả lời về địa chỉ {sender}")
     if read.unit:
         lines.append(f"Đơn vị: {read.unit.code} – {read.unit.name}")
     if read.form:
@@ -157,7 +168,7 @@ def _saved_late_issue(saved: datetime, clock: datetime):
                       as_of=vn_short_date(clock.date()))
 
 
-def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
+def _plan_known(ctx: Context, ledger: Ledger, scan: Scan, redropped: set[str] = frozenset()
                 ) -> tuple[list[Incoming], list[_Planned], list[tuple[Incoming, int]],
                            list[FileOutcome]]:
     """Split the scan into fresh files, exact duplicates to keep, files a killed run had already
@@ -167,8 +178,13 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
     seen_before = ledger.find_shas([item.sha256 for item in scan.files])
     for item in scan.files:
         known = seen_before.get(item.sha256, [])
+        # A member of an e-mail or zip still in the inbox was recorded by an earlier run that did
+        # not get to release the container: only the release is left, never a duplicate.
         unfinished = [r for r in known if r["inbox_path"] == item.relative
-                      and r["released_at"] is None and Path(r["stored_path"]).exists()]
+                      and (r["released_at"] is None or (
+                          item.container is not None and r["container_sha256"] == item.container
+                          and item.container not in redropped))
+                      and Path(r["stored_path"]).exists()]
         if unfinished:
             recovered.append((item, unfinished[0]["id"]))
         elif known or item.sha256 in seen_now:
@@ -177,7 +193,8 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan
                 left.append(waiting(item, stored))
                 continue
             sub = NewSubmission(item.sha256, _name(item), item.relative, str(stored),
-                                item.received_at, "duplicate", None, None, None, {}, [])
+                                item.received_at, "duplicate", None, None, None, {}, [],
+                                container_sha256=item.container)
             duplicates.append(_Planned(item, sub, FileOutcome(
                 item.relative, item.sha256, "duplicate", None, None, None, None, [], [], stored)))
         else:
@@ -194,7 +211,7 @@ def _feedback_path(ws, item: Incoming, report: FileReport) -> Path:
 
 
 def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, stored: Path,
-              feedback_jobs: list[tuple]) -> _Planned:
+              feedback_jobs: list[tuple], senders: dict[str, str | None]) -> _Planned:
     ws = ctx.workspace
     read = report.read
     late = late_for(report, ctx.config, item.received_at.date())
@@ -202,7 +219,8 @@ def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, 
     status = "accepted" if report.acceptable else "rejected"
     if not report.acceptable:
         checkpoint("note", item.path)
-        note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report)))
+        note = write_note(stored, _feedback_text(item, report, _in_force_name(ledger, report),
+                                                 senders.get(item.container or "")))
     feedback = None
     wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
     if wanted and read.form is not None:
@@ -214,14 +232,15 @@ def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, 
         item.sha256, _name(item), item.relative, str(stored), item.received_at, status,
         read.unit.code if read.unit else None, read.form.code if read.form else None,
         read.period.code if read.period else None, values, report.issues,
-        instance=report.instance, items=report.items)
+        instance=report.instance, items=report.items, container_sha256=item.container)
     return _Planned(item, sub, outcome_of(report, item.relative, item.sha256, status, late, stored,
                                           note, feedback))
 
 
 def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: datetime,
                 clock: datetime, workers: Workers, timings: dict[str, float],
-                progress: Callable[[int, int], None] | None = None
+                progress: Callable[[int, int], None] | None = None,
+                senders: dict[str, str | None] | None = None
                 ) -> tuple[list[_Planned], list[FileOutcome]]:
     if not fresh:
         return [], []
@@ -278,7 +297,8 @@ def _plan_fresh(ctx: Context, ledger: Ledger, fresh: list[Incoming], now: dateti
             continue
         jobs_before = len(feedback_jobs)
         try:
-            planned.append(_plan_one(ctx, ledger, item, report, stored, feedback_jobs))
+            planned.append(_plan_one(ctx, ledger, item, report, stored, feedback_jobs,
+                                     senders or {}))
         except Exception:
             del feedback_jobs[jobs_before:]
             left.append(waiting(item, NOTE_FAILED if not report.acceptable else PLAN_FAILED))
@@ -354,6 +374,81 @@ def _warn_older_than_in_force(ledger: Ledger, recorded: list[tuple[int, _Planned
             p.outcome = replace(p.outcome, warnings=[*p.outcome.warnings, issue])
 
 
+STAGING = ".hop-thu"  # members of e-mails and zips, between extraction and the archive
+
+
+def _with_provenance(outcome: FileOutcome, containers: list[Container]) -> FileOutcome:
+    """A member's outcome carries its container's received time, its source and the sender."""
+    for c in containers:
+        if outcome.name.startswith(c.item.relative + SEPARATOR):
+            return replace(outcome, received=c.item.received_at.isoformat(timespec="seconds"),
+                           received_from=c.received_from, sender=c.sender)
+    return outcome
+
+
+def _refusal_text(c: Container) -> str:
+    lines = ["PHẢN HỒI VỀ THƯ/TỆP NÉN", "", f"Tệp: {c.item.relative}"]
+    if c.sender:
+        lines.append(f"Gửi qua thư điện tử: trả lời về địa chỉ {c.sender}")
+    lines += ["", make_issue("container-refused", reason=c.refused).message]
+    return "\n".join(lines) + "\n"
+
+
+def _finish_containers(ctx: Context, ledger: Ledger, run_id: int, containers: list[Container],
+                       settled: dict[str, int], left: list[FileOutcome]) -> list[FileOutcome]:
+    """Archive, record and release each container whose members are all recorded (one still
+    waiting keeps the container in the inbox); a refused container is kept in rejected/. Each
+    container fails only itself."""
+    waiting_names = {o.name for o in left if o.status == "waiting"}
+    outcomes = []
+    for c in containers:
+        prefix = c.item.relative + SEPARATOR
+        if any(name.startswith(prefix) for name in waiting_names):
+            continue  # taken up again by the next run
+        status, reason = "archived", None
+        if c.refused:
+            status, reason = "rejected", c.refused
+        elif not c.members:
+            status, reason = "ignored", NO_FORMS
+        sid = settled.get(c.item.sha256)
+        if sid is not None:  # archived and recorded by an earlier run: only the release is left
+            why = release_or_reason(c.item)
+            if why is None:
+                ledger.mark_container_released(sid)
+            else:
+                outcomes.append(waiting(c.item, RECOVERED.format(why=why)))
+            continue
+        try:
+            stored = store_or_reason(c.item, ctx.workspace.rejected if c.refused
+                                     else ctx.workspace.archive / "thu-goc")
+            if isinstance(stored, str):
+                outcomes.append(waiting(c.item, stored))
+                continue
+            note = write_note(stored, _refusal_text(c)) if c.refused else None
+            sync_barrier([stored])
+            sid = ledger.record_container(
+                run_id, c.item.sha256, c.kind, c.item.relative, str(stored),
+                c.item.received_at, c.received_from, c.sender, c.subject, c.message_id,
+                status, reason)
+        except Exception:
+            outcomes.append(waiting(c.item, RECORD_FAILED))
+            continue
+        why = release_or_reason(c.item)
+        if why is None:
+            ledger.mark_container_released(sid)
+        elif status == "archived":
+            outcomes.append(waiting(c.item, RECOVERED.format(why=why)))
+        if c.refused:  # an error on the container, like a rejected file's
+            outcomes.append(FileOutcome(c.item.relative, c.item.sha256, status, None, None, None,
+                                        None, [make_issue("container-refused", reason=reason)],
+                                        [], stored=stored, note=note, reason=why))
+        elif status == "ignored":
+            outcomes.append(FileOutcome(c.item.relative, c.item.sha256, status, None, None, None,
+                                        None, [], [], stored=stored,
+                                        reason=reason if why is None else f"{reason}; {why}"))
+    return outcomes
+
+
 def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
            timings: dict[str, float], progress: Callable[[int, int], None] | None = None,
            as_of: date | None = None) -> Intake:
@@ -362,11 +457,17 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     stopwatch = Stopwatch(timings)
     zone = ctx.config.zone
     scan = scan_inbox(ctx.workspace.inbox, ctx.config.settle_seconds, zone)
+    boxes = [i.sha256 for i in scan.files if Path(i.relative).suffix.lower() in CONTAINER_SUFFIXES]
+    settled, redropped = ledger.unreleased_containers(boxes), ledger.released_containers(boxes)
+    scan, containers = expand(scan, ctx.workspace.archive / STAGING, zone,
+                              ctx.config.max_file_mb << 20, ctx.config.max_unzipped_mb << 20,
+                              set(settled))
+    senders = {c.item.sha256: c.sender for c in containers}
     stopwatch.lap("scan")
-    fresh, duplicates, recovered, left = _plan_known(ctx, ledger, scan)
+    fresh, duplicates, recovered, left = _plan_known(ctx, ledger, scan, redropped)
     now = run_clock(zone, None)
     new, failed = _plan_fresh(ctx, ledger, fresh, now, run_clock(zone, as_of), workers, timings,
-                              progress)
+                              progress, senders)
     held = {f.sha256 for f in failed}  # a copy of a file left waiting waits with it
     left += failed + [waiting(p.item, TWIN_WAITING) for p in duplicates if p.item.sha256 in held]
     planned = new + [p for p in duplicates if p.item.sha256 not in held]
@@ -396,6 +497,9 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
         else:
             left.append(waiting(item, RECOVERED.format(why=why)))
     ledger.mark_released(done)
+    left += _finish_containers(ctx, ledger, run_id, containers, settled, left)
+    outcomes = [_with_provenance(o, containers) for o in outcomes]
+    left = [_with_provenance(o, containers) for o in left]
     stopwatch.lap("release")
     skipped = [FileOutcome(s.relative, None, s.status, None, None, None, None, [], [],
                            reason=s.reason) for s in scan.skipped]
