@@ -31,7 +31,6 @@ from aggregator.render.forms.template import write_form_template
 from aggregator.render.output_guard import OutputGuard
 from aggregator.render.reports import render_all
 from aggregator.render.safe_write import write_text_replacing
-from aggregator.render.vn import vn_short_date
 from aggregator.results import (
     ExportResult,
     FileOutcome,
@@ -46,6 +45,7 @@ from aggregator.units.restructure import restructure
 from aggregator.units.sheet import write_units
 from aggregator.validate.judgment import History
 from aggregator.validate.validator import validate_reports
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import ConfigError, RoundConfig
 from aggregator.workspace.settings import shipped_templates_dir

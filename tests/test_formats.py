@@ -6,8 +6,10 @@ from datetime import date
 import pytest
 
 from aggregator.periods import Period, parse_period
-from aggregator.render.vn import vn_date, vn_number, vn_percent
 from aggregator.validate.numbers import parse_number
+from aggregator.vn_format import date_line as vn_date
+from aggregator.vn_format import number as vn_number
+from aggregator.vn_format import percent as vn_percent
 
 
 @pytest.mark.parametrize(

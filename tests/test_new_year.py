@@ -22,8 +22,7 @@ import pytest
 from docx import Document
 
 from aggregator import api
-from aggregator.render.word.report_context import reporting_name
-from aggregator.units import UnitRegistry, UnitsError
+from aggregator.units import UnitRegistry, UnitsError, reporting_name
 from tests.conftest import fill_by_contract, libreoffice_convert, sample_values, set_mtime, soffice
 
 GSO_2025 = Path(__file__).parent / "data" / "gso-2025-thai-nguyen-cao-bang.csv"

@@ -17,10 +17,11 @@ from docx.oxml.ns import qn
 from aggregator import api
 from aggregator.forms import FormSpecError
 from aggregator.render.charts import MAX_HEIGHT_IN, SLOT_IN, draw, worth_drawing
-from aggregator.render.vn import vn_number, vn_short_date
 from aggregator.render.word.ktcv_report import chart_specs, ktcv_context
-from aggregator.render.word.report_context import reporting_name
 from aggregator.render.word.template import render_docx
+from aggregator.units import reporting_name
+from aggregator.vn_format import number as vn_number
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace.config import Config, Direction, Signer
 from aggregator.workspace.settings import shipped_templates_dir
 from tests.conftest import libreoffice_convert, needs_libreoffice

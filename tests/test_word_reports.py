@@ -12,9 +12,9 @@ import pytest
 from docx import Document
 
 from aggregator import api
-from aggregator.render.vn import vn_number
 from aggregator.render.word import pdf as pdf_module
 from aggregator.render.word.template_doc import render as template_doc
+from aggregator.vn_format import number as vn_number
 from aggregator.workspace.settings import shipped_templates_dir
 from tests.conftest import (
     fill_by_contract,

@@ -15,7 +15,7 @@ from rich.markup import escape
 from aggregator.api import WorkspaceLocked
 from aggregator.demo import NotADemoWorkspace
 from aggregator.forms import FormSpecError
-from aggregator.os_errors import os_error_message, sqlite_error_message
+from aggregator.os_errors import os_error_message, user_message
 from aggregator.units import UnitsError
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import ConfigError
@@ -78,7 +78,5 @@ def guarded(call: Callable[[], T]) -> T:
         return call()
     except EXPECTED_ERRORS as exc:
         fail(str(exc))
-    except OSError as exc:  # disk full, read-only folder, name too long…: never the English errno
-        fail(os_error_message(exc))
-    except sqlite3.Error as exc:  # the same conditions, met by SQLite on the ledger
-        fail(sqlite_error_message(exc))
+    except (OSError, sqlite3.Error) as exc:  # disk full, read-only folder, name too long…, on
+        fail(user_message(exc)[0])          # a file or on the ledger: never the English errno

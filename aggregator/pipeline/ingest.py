@@ -52,12 +52,12 @@ from aggregator.pipeline.isolation import (
 )
 from aggregator.pipeline.timing import Stopwatch
 from aggregator.pipeline.workers import Workers
-from aggregator.render.vn import vn_short_date
 from aggregator.results import FileOutcome
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
 from aggregator.vn_format import date_time
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace.config import Config
 
 

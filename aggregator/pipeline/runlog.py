@@ -9,9 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aggregator.os_errors import user_message
-from aggregator.render.vn import vn_number, vn_short_date
 from aggregator.results import RunResult
 from aggregator.vn_format import date_time
+from aggregator.vn_format import number as vn_number
+from aggregator.vn_format import short_date as vn_short_date
 
 LOG_FILE = "nhat-ky-tong-hop.txt"
 PROCESSED = ("accepted", "rejected", "duplicate")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from aggregator.render.vn import vn_number
 from aggregator.text import nfc
+from aggregator.vn_format import number as vn_number
 
 QUOTED_LIMIT = 1_000  # characters of one unit's answer quoted in a Word report
 CELL_LIMIT = 32_000  # below Excel's 32,767 characters per cell

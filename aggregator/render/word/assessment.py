@@ -8,15 +8,15 @@ import math
 from dataclasses import dataclass, field
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.vn import vn_percent
 from aggregator.render.word.direct_findings import failed_units
 from aggregator.render.word.report_context import (
     by_child,
     child_names,
     join_names,
     n,
-    reporting_name,
 )
+from aggregator.units import reporting_name
+from aggregator.vn_format import percent as vn_percent
 
 HIGH_RATE = 95.0  # a rate at or above this reads as a strength
 OUTLIER_POINTS = 10.0  # a unit this many points below the province's rate is named

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from aggregator.consolidate import RoundResult, ratio
 from aggregator.consolidate.completeness import GROUP_LABELS
-from aggregator.render.vn import DASH, vn_number, vn_percent
 from aggregator.render.word.assessment import cchc_assessment
 from aggregator.render.word.direct_findings import CCHC_SCOPES, dkt_paragraphs
 from aggregator.render.word.plan_sections import direction_paragraphs, next_tasks
@@ -26,6 +25,9 @@ from aggregator.render.word.report_context import (
     voice_parts,
     window_sentence,
 )
+from aggregator.vn_format import DASH
+from aggregator.vn_format import number as vn_number
+from aggregator.vn_format import percent as vn_percent
 from aggregator.workspace.config import Config
 
 

@@ -35,6 +35,14 @@ ATTACHED = ("(Kèm theo Báo cáo số        /BC-{{ issuing_code }} ngày      
             "của {{ issuing_body_name }})")
 
 
+def _direction_and_reporting(doc) -> None:
+    """Sections I and II, the same in both reports: direction, then who reported, when."""
+    heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI")
+    bullets(doc, "s in direction_paragraphs", "{{ s }}")
+    heading(doc, "II. TÌNH HÌNH GỬI BÁO CÁO")
+    para(doc, "{{ window_text }}")
+    bullets(doc, "s in status_paragraphs", "{{ s }}")
+
 def _opening(doc, summary: str) -> None:
     header_block(doc, "BC-{{ issuing_code }}")
     para(doc, "", space_after=6)
@@ -88,11 +96,7 @@ def build_ktcv_report(path: Path, annual: bool = False) -> Path:
               "{{ province_name }} về {{ plan_title }}, trên cơ sở báo cáo của các cơ quan, đơn vị, "
               "địa phương, {{ issuing_body_name }} báo cáo kết quả kiểm tra công vụ "
               "{{ period_label_lower }} như sau:")
-    heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI")
-    bullets(doc, "s in direction_paragraphs", "{{ s }}")
-    heading(doc, "II. TÌNH HÌNH GỬI BÁO CÁO")
-    para(doc, "{{ window_text }}")
-    bullets(doc, "s in status_paragraphs", "{{ s }}")
+    _direction_and_reporting(doc)
     heading(doc, "III. KẾT QUẢ KIỂM TRA CÔNG VỤ")
     heading(doc, "1. Hoạt động kiểm tra và xử lý vi phạm")
     bullets(doc, "s in inspection_paragraphs", "{{ s }}")
@@ -152,11 +156,7 @@ def build_cchc_report(path: Path) -> Path:
               "{{ province_name }} về {{ plan_title }}, trên cơ sở báo cáo tự kiểm tra của các cơ "
               "quan, đơn vị, địa phương và kết quả kiểm tra trực tiếp của Đoàn kiểm tra của tỉnh, "
               "{{ issuing_body_name }} tổng hợp, báo cáo như sau:")
-    heading(doc, "I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI")
-    bullets(doc, "s in direction_paragraphs", "{{ s }}")
-    heading(doc, "II. TÌNH HÌNH GỬI BÁO CÁO")
-    para(doc, "{{ window_text }}")
-    bullets(doc, "s in status_paragraphs", "{{ s }}")
+    _direction_and_reporting(doc)
     heading(doc, "III. KẾT QUẢ TỰ KIỂM TRA VÀ KIỂM TRA TRỰC TIẾP")
     heading(doc, "1. Thực hiện nhiệm vụ CCHC theo lĩnh vực")
     bullets(doc, "s in task_paragraphs", "{{ s }}")

@@ -10,7 +10,6 @@ from pathlib import Path
 from aggregator.consolidate import RoundResult
 from aggregator.render.charts import ChartSpec, draw, worth_drawing
 from aggregator.render.unit_text import quoted
-from aggregator.render.vn import DASH, vn_percent, vn_short_date
 from aggregator.render.word.assessment import ktcv_assessment
 from aggregator.render.word.direct_findings import dkt_paragraphs
 from aggregator.render.word.plan_sections import direction_paragraphs, next_tasks
@@ -29,6 +28,9 @@ from aggregator.render.word.report_context import (
     window_sentence,
 )
 from aggregator.render.word.template import Picture
+from aggregator.vn_format import DASH
+from aggregator.vn_format import percent as vn_percent
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace.config import Config
 
 VIOLATION_TYPES = ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6", "5.7", "5.8"]

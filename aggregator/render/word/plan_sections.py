@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.vn import vn_short_date
 from aggregator.render.word.report_context import lower_first, n
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace.config import Config
 
 BLANK = "…"  # printed where the office has not configured a value: filled by hand, never guessed

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aggregator.consolidate import RoundResult
-from aggregator.render.vn import vn_date, vn_short_date
-from aggregator.render.word.report_context import common, n, reporting_name
+from aggregator.render.word.report_context import common, n
+from aggregator.units import reporting_name
+from aggregator.vn_format import date_line as vn_date
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace.config import Config
 
 DUE_SOON_DAYS = 30  # rounds whose deadline is at most this far ahead are included

@@ -7,8 +7,11 @@ from datetime import date
 
 from aggregator.consolidate import RoundResult
 from aggregator.render.unit_text import quoted
-from aggregator.render.vn import vn_date, vn_number, vn_percent, vn_short_date
-from aggregator.units import reporting_name  # noqa: F401  re-exported for the reports
+from aggregator.units import reporting_name
+from aggregator.vn_format import date_line as vn_date
+from aggregator.vn_format import number as vn_number
+from aggregator.vn_format import percent as vn_percent
+from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace.config import Config
 
 NO_ANSWER = "Chưa có đơn vị báo cáo nội dung này."
