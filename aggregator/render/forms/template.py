@@ -9,15 +9,30 @@ rest is protected without a password. Totals are input cells: the reader checks 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
+from aggregator.render.forms.checks import (
+    CHECK_HEADER,
+    OK_TEXT,
+    Check,
+    Slot,
+    form_checks,
+    info_checks,
+    line_checks,
+    row_formula,
+    row_text,
+    status_formula,
+    status_text,
+)
 from aggregator.render.safe_write import write_replacing
 from aggregator.render.xlsx_layout import LINE_HEIGHT, tallest, wrapped_height
 from aggregator.units import Unit, reporting_name
@@ -34,6 +49,8 @@ FONT = "Times New Roman"
 # from C on). About 94 units wide: a portrait A4 page at full size, 11-pt text prints at 11 pt.
 WIDTHS = {"A": 9, "B": 46, "C": 10, "D": 12, "E": 18, "F": 12}
 GUIDE_WIDTH = 90
+CHECK_WIDTH = 52  # the "Kiểm tra" column right of the tables (outside the print area)
+INFO_STATUS, INFO_CHECK = (0, 2), (1, 2)  # the info sheet's status (C1) and its own checks (C2)
 
 
 @dataclass
@@ -51,6 +68,23 @@ class Formats:
     sign_title: object
     sign_note: object
     entry: dict[str, object]
+    check: object
+    status: object
+    flag_error: object
+    flag_warning: object
+    flag_ok: object
+
+
+@dataclass
+class _Checks:
+    """What the check column shows, gathered while the tables are laid out."""
+
+    slots: dict[str, Slot] = field(default_factory=dict)  # scalar and matrix cells by code
+    checks: list[Check] = field(default_factory=list)  # line-list rows' checks (the rest: later)
+    headers: list[int] = field(default_factory=list)  # table header rows: "Kiểm tra" goes there
+    lists: list[tuple[int, int, list[Check]]] = field(default_factory=list)  # first, last, row 1
+    values: dict[str, object] = field(default_factory=dict)  # what the cells hold (cached results)
+    year: tuple | None = None  # the report's year read from the info sheet (formula, Python)
 
 
 def _formats(wb: xlsxwriter.Workbook) -> Formats:
@@ -81,6 +115,14 @@ def _formats(wb: xlsxwriter.Workbook) -> Formats:
             "choice": wb.add_format({**entry}),
             "text": wb.add_format({"text_wrap": True, "num_format": "@", **entry}),
         },
+        # locked, formula hidden: the unit sees the verdict, not the machinery
+        check=wb.add_format({"font_name": FONT, "font_size": 10, "text_wrap": True, "valign": "top",
+                             "font_color": "#9C0006", "border": 1, "hidden": True}),
+        status=wb.add_format({"font_name": FONT, "bold": True, "font_size": 12, "text_wrap": True,
+                              "valign": "vcenter", "border": 2, "hidden": True}),
+        flag_error=wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        flag_warning=wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+        flag_ok=wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
     )
 
 
@@ -150,9 +192,10 @@ def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
 
 
 def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indicator, ...],
-                  row: int, values: dict[str, object]) -> int:
+                  row: int, values: dict[str, object], sink: _Checks) -> int:
     for c, name in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ghi chú"]):
         ws.write_string(row, c, name, f.head)
+    sink.headers.append(row)
     ws.set_row(row, 2 * LINE_HEIGHT)  # "Mã chỉ tiêu" wraps in its narrow column
     # a comparison is noted on the last row it names on its left ("5.1 + 5.2 ≤ 5": on 5.2)
     bounds = {r.left[-1]: r for r in form.all_rules if r.kind == "compare"}
@@ -167,6 +210,7 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
         ws.write_string(row, 0, ind.code, f.center)
         ws.write_string(row, 1, ind.label, f.bold_text if "." not in ind.code else f.text)
         ws.write_string(row, 2, ind.unit, f.center)
+        sink.slots[ind.code] = Slot(ind.code, ind.type, ind.required, row, 3)
         if ind.type == "text":
             ws.merge_range(row, 3, row, 4, str(values.get(ind.code) or ""), f.entry["text"])
             ws.set_row(row, 75)
@@ -176,7 +220,8 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
     return row + 2
 
 
-def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[str, object]) -> int:
+def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[str, object],
+                  sink: _Checks) -> int:
     # Descriptive labels above the header row; the header row carries the option keys (contract).
     ws.write_string(row, 0, "", f.head)
     ws.write_string(row, 1, "", f.head)
@@ -189,6 +234,7 @@ def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[s
     ws.write_string(row, 1, "Nội dung", f.head)
     for c, col in enumerate(m.columns, start=2):
         ws.write_string(row, c, col.key, f.head)
+    sink.headers.append(row)
     for r in m.rows:
         row += 1
         if height := wrapped_height(r.label, WIDTHS["B"]):
@@ -197,22 +243,33 @@ def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[s
         ws.write_string(row, 1, r.label, f.bold_text if r.code == m.total_row else f.text)
         for c, col in enumerate(m.columns, start=2):
             _input(ws, f, row, c, col.type, col.choices, values.get(f"{r.code}.{col.key}"))
+            code = f"{r.code}.{col.key}"
+            sink.slots[code] = Slot(code, col.type, col.required, row, c, label=f"cột {col.key}: ")
     return row + 2
 
 
 def _line_list(ws: Worksheet, f: Formats, ll: LineList, row: int,
-               items: list[dict[str, object]]) -> int:
+               items: list[dict[str, object]], sink: _Checks) -> int:
     widths = {"text": 34, "choice": 18, "date": 14, "count": 7, "percent": 9, "score": 9}
     for c, col in enumerate(ll.columns):
         ws.write_string(row, c, col.label, f.head)
         ws.set_column(c, c, widths[col.type])
     ws.set_row(row, 45)
+    sink.headers.append(row)
     first = row + 1
     last = first + max(ll.rows, len(items)) - 1
     for r in range(first, last + 1):
         item = items[r - first] if r - first < len(items) else {}
+        slots = {}
         for c, col in enumerate(ll.columns):
             _write_value(ws, f, r, c, col.type, item.get(col.key))
+            slots[col.key] = Slot(f"{r}:{col.key}", col.type, col.required, r, c,
+                                  label=f"“{col.label}”: ")
+            sink.values[f"{r}:{col.key}"] = item.get(col.key)
+        row_checks = line_checks(ll.columns, slots, sink.year)
+        sink.checks += row_checks
+        if r == first:
+            sink.lists.append((first, last, row_checks))
     for c, col in enumerate(ll.columns):
         rule = _validation(col.type, col.choices)
         if rule:
@@ -245,6 +302,70 @@ def _signatures(ws: Worksheet, f: Formats, row: int, left: tuple[int, int],
     put(row + 1, *right, "THỦ TRƯỞNG ĐƠN VỊ", f.sign_title)
     put(row + 2, *left, "(Ký, ghi rõ họ tên)", f.sign_note)
     put(row + 2, *right, "(Ký, ghi rõ họ tên, đóng dấu)", f.sign_note)
+
+
+def _year_of(period: object) -> int | None:
+    text = str(period or "").strip()
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _flag(ws: Worksheet, f: Formats, first: int, last: int, col: int, checks: list[Check]) -> None:
+    """Colour a value cell (or a line-list column) while a check naming it fails."""
+    for severity, fmt in (("error", f.flag_error), ("warning", f.flag_warning)):
+        conditions = [c.condition for c in checks if c.severity == severity]
+        if conditions:
+            ws.conditional_format(first, col, last, col, {
+                "type": "formula", "criteria": f"=OR({','.join(conditions)})", "format": fmt,
+                "stop_if_true": True})
+
+
+def _write_checks(ws: Worksheet, info: Worksheet, f: Formats, form: FormSpec, sink: _Checks,
+                  col: int, identity: tuple[Slot, Slot], periods: list[str],
+                  units: list[Unit]) -> None:
+    """The check column beside the tables, the status cells and the colours (see checks.py). The
+    cached results are computed here from what the form is written with: LibreOffice shows them
+    until a value changes, Excel recalculates on opening."""
+    list_range = f"'{LISTS_SHEET}'!$A$1:$A${len(units)}" if units else None
+    own = info_checks(*identity, periods, [u.code for u in units] if units else None, list_range)
+    table_checks = form_checks(form, sink.slots)
+    by_row: dict[int, list[Check]] = defaultdict(list)
+    for check in table_checks + sink.checks:
+        by_row[check.row].append(check)
+    ws.set_column(col, col, CHECK_WIDTH)
+    for header in sink.headers:
+        ws.write_string(header, col, CHECK_HEADER, f.head)
+    sample = dict.fromkeys(sink.slots, 9999) | {k: v for k, v in sink.values.items()
+                                               if k.startswith("__")}
+    texts = []
+    for r, checks in sorted(by_row.items()):
+        texts.append(row_text(checks, sink.values))
+        ws.write_formula(r, col, row_formula(checks), f.check, texts[-1])
+        rules = "; ".join(c.message(sample) for c in checks if len(c.cells) > 1)
+        longest = max([rules] + [c.message(sample) for c in checks], key=len)
+        need = wrapped_height(longest, CHECK_WIDTH * 1.1, 10) or 0
+        if need > (ws.row_sizes.get(r, [0])[0] or LINE_HEIGHT):
+            ws.set_row(r, need)
+    own_text = row_text(own, sink.values)
+    info.write_formula(*INFO_CHECK, row_formula(own), f.check, own_text)
+    name = xl_col_to_name(col)
+    rows = sorted(by_row)
+    ranges = [f"'{form.sheet}'!${name}${rows[0] + 1}:${name}${rows[-1] + 1}",
+              f"'{INFO_SHEET}'!${xl_col_to_name(INFO_CHECK[1])}${INFO_CHECK[0] + 1}"]
+    status, verdict = status_formula(ranges), status_text(texts + [own_text])
+    for sheet, (r, c) in ((ws, (0, col)), (info, INFO_STATUS)):
+        sheet.write_formula(r, c, status, f.status, verdict)
+        cell = f"${xl_col_to_name(c)}${r + 1}"
+        sheet.conditional_format(r, c, r, c, {"type": "formula", "format": f.flag_ok,
+                                              "criteria": f'=LEFT({cell},{len(OK_TEXT)})="{OK_TEXT}"'})
+        sheet.conditional_format(r, c, r, c, {"type": "formula", "format": f.flag_error,
+                                              "criteria": f'=LEFT({cell},{len(OK_TEXT)})<>"{OK_TEXT}"'})
+    for slot in sink.slots.values():
+        _flag(ws, f, slot.row, slot.row, slot.col, [c for c in table_checks if slot in c.cells])
+    for first, last, checks in sink.lists:
+        for slot in {s for c in checks for s in c.cells}:
+            _flag(ws, f, first, last, slot.col, [c for c in checks if slot in c.cells])
+    for slot in identity:
+        _flag(info, f, slot.row, slot.row, slot.col, [c for c in own if slot in c.cells])
 
 
 def _write_lists(wb: xlsxwriter.Workbook, units: list[Unit]) -> str | None:
@@ -318,7 +439,17 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
         _signatures(info, f, 3 + len(rows) + 1, (0, 0), (1, 1))
     info.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
     _print_setup(info)
+    info.print_area(0, 0, 3 + len(rows) + (4 if form.line_list else 0), 1)
+    info.set_column(INFO_STATUS[1], INFO_STATUS[1], CHECK_WIDTH)
     info.activate()
+    labels = [name for name, _, _ in rows]
+    unit_slot = Slot("__unit__", "text", True, 3 + labels.index(UNIT_LABEL), 1, sheet=INFO_SHEET)
+    period_slot = Slot("__period__", "text", True, 3 + labels.index(PERIOD_LABEL), 1,
+                       sheet=INFO_SHEET)
+    sink = _Checks(values={**values, unit_slot.code: unit.code if unit else "",
+                           period_slot.code: period.code if period else ""},
+                   year=(f"VALUE(LEFT({period_slot.ref},4))",
+                         lambda v: _year_of(v.get(period_slot.code))))
 
     # Data sheet ------------------------------------------------------------------------------
     ws = wb.add_worksheet(form.sheet)
@@ -344,11 +475,11 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
             row += 1
         first_header = row if first_header is None else first_header
         if section.indicators:
-            row = _scalar_table(ws, f, form, section.indicators, row, values)
+            row = _scalar_table(ws, f, form, section.indicators, row, values, sink)
         elif section.matrix:
-            row = _matrix_table(ws, f, section.matrix, row, values)
+            row = _matrix_table(ws, f, section.matrix, row, values, sink)
         elif section.line_list:
-            row = _line_list(ws, f, section.line_list, row, items or [])
+            row = _line_list(ws, f, section.line_list, row, items or [], sink)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
                     "format_columns": True, "format_rows": True})
     if form.line_list:  # the info sheet carries the signatures: rows below a list are items
@@ -356,6 +487,9 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     else:
         _signatures(ws, f, row, (1, 1), (3, max(last_col, 4)))
     _print_setup(ws)
+    ws.print_area(0, 0, row + (0 if form.line_list else 2), last_col)
+    _write_checks(ws, info, f, form, sink, last_col + 1, (unit_slot, period_slot),
+                  [f"{year}-{k}" for k in form.periods], unit_choices or [])
     if first_header is not None:
         # a matrix's descriptive labels sit one row above its key row: repeat both
         ws.repeat_rows(first_header, first_header + (1 if form.sections[0].matrix else 0))

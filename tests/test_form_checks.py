@@ -1,0 +1,210 @@
+"""The forms check themselves (issue 14): generated forms are filled right and wrong in each rule
+kind, recalculated by LibreOffice (a real spreadsheet program), and their check column and status
+cells must say what the Sở Nội vụ's validator says for the same file, row by row."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from aggregator import api
+from aggregator.forms import FormRegistry
+from aggregator.read import read_file
+from aggregator.render.forms.checks import BLANK, CHECK_HEADER, ERROR, OK_TEXT, WARNING
+from aggregator.units import UnitRegistry
+from aggregator.validate.validator import validate_batch
+from aggregator.workspace.config import Config
+from tests.conftest import fill_by_contract, libreoffice_convert_all, needs_libreoffice, sample_form
+
+FORMS = {"KTCV": "2024-H1", "CCHC": "2024-Y", "KPKN": "2024-Y", "DKT": "2024-Y"}
+INFO = "Thông tin"
+# Checks the form cannot make on its own: they stay with the Sở Nội vụ (the form's guide says so).
+SERVER_ONLY = {"value-below-h1", "value-outlier", "choice-invalid"}
+
+
+def _bump(values: dict, code: str, by: float) -> dict:
+    return {**values, code: values[code] + by}
+
+
+def _variants() -> dict[str, tuple[str, dict, list | None, str | None, str | None]]:
+    """name → (form, values, items, unit, period): right, and wrong in each rule kind."""
+    out = {}
+    for form, period in FORMS.items():
+        values, items = sample_form(form)
+        out[f"{form}-dung"] = (form, values, items, "STP", period)
+    ktcv, _ = sample_form("KTCV")
+    k = {
+        "tong-sai": _bump(ktcv, "1", 1),  # 1 = 1.1 + 1.2
+        "tong-thanh-phan-sai": _bump(ktcv, "6.2.1", 1),  # 6.2 = 6.2.1 + … (6 still right)
+        "so-sanh-sai": {**ktcv, "4": ktcv["3"] + 5},  # 4 ≤ 3
+        "bang-sai": _bump(ktcv, "11", 2),  # 8 = 9 + 10 + 11
+        "canh-bao": {**ktcv, "12": 0, "9.3": max(ktcv["9.3"], 1)},  # 12 ≥ 9.3 + 10.2 (warning)
+        "de-trong": {**ktcv, "2": None},
+        "so-am": {**ktcv, "13": -3},
+        "so-le": {**ktcv, "7": 2.5},  # not whole: 7.1 ≤ 7 is then not evaluated, like the server
+        "chu": {**ktcv, "13": "mười"},
+    }
+    if k["canh-bao"]["9.3"] != ktcv["9.3"]:  # keep 9 = 9.1 + 9.2 + 9.3 and 8 = 9 + 10 + 11
+        k["canh-bao"] = {**ktcv, "12": 0}
+    for name, values in k.items():
+        out[f"KTCV-{name}"] = ("KTCV", values, None, "STP", FORMS["KTCV"])
+    out["KTCV-thieu-ma-don-vi"] = ("KTCV", ktcv, None, None, FORMS["KTCV"])
+    out["KTCV-ky-sai"] = ("KTCV", ktcv, None, "STP", "2024-Q3")
+
+    cchc, _ = sample_form("CCHC")
+    for name, values in {
+        "dong-sai": _bump(cchc, "2.1.KH", 1),  # row 2.1: KH = HT + DTH + CTH; total row 2 too
+        "ty-le-qua-100": {**cchc, "7": 120},
+        "so-sanh-sai": {**cchc, "4.1": cchc["4"] + 1},
+        "tong-trai-sai": {**cchc, "5.1": cchc["5"], "5.2": 1},  # 5.1 + 5.2 ≤ 5
+        "canh-bao": {**cchc, "3": cchc["3.1"] + 2},  # 3.1 ≥ 3 (warning)
+    }.items():
+        out[f"CCHC-{name}"] = ("CCHC", values, None, "STP", FORMS["CCHC"])
+
+    dkt, _ = sample_form("DKT")
+    for name, values in {
+        "thieu-lua-chon": {**dkt, "2": None},
+        "thieu-chu": {**dkt, "4": None},
+        "ma-tran-am": {**dkt, "5.3.SVP": -2},
+        "ma-tran-trong": {**dkt, "5.1.KQ": None},
+    }.items():
+        out[f"DKT-{name}"] = ("DKT", values, None, "STP", FORMS["DKT"])
+
+    _, items = sample_form("KPKN")
+    done = next(i for i, item in enumerate(items) if item["Kết quả"] == "Đã khắc phục")
+    for name, rows in {
+        "dong-thieu": [{**items[0], "Nội dung tồn tại, kiến nghị": None}] + items[1:],
+        "thieu-ngay": [{**item, "Ngày hoàn thành": None} if i == done else item
+                       for i, item in enumerate(items)],
+        "ngay-ngoai-nam": [{**item, "Ngày hoàn thành": date(2023, 5, 4)} if i == done else item
+                           for i, item in enumerate(items)],
+        "chi-stt-dung": items + [{"STT": len(items) + 1}],
+    }.items():
+        out[f"KPKN-{name}"] = ("KPKN", {}, rows, "STP", FORMS["KPKN"])
+    return out
+
+
+VARIANTS = _variants()
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, Path]:
+    """Each variant filled with openpyxl (which keeps the formulas and drops their results), then
+    opened and saved by LibreOffice, which calculates them."""
+    root = tmp_path_factory.mktemp("checks")
+    blanks = {form: api.make_templates(root, form=form, period=period, per_unit=False)[0]
+              for form, period in FORMS.items()}
+    filled = [fill_by_contract(blanks[form], root / "filled" / f"{name}.xlsx", values,
+                               unit=unit, period=period, items=items)
+              for name, (form, values, items, unit, period) in VARIANTS.items()]
+    converted = libreoffice_convert_all(filled, "xlsx:Calc MS Excel 2007 XML", root / "lo")
+    return dict(zip(VARIANTS, converted, strict=True))
+
+
+def _checks(path: Path, form: str) -> tuple[dict[int, str], str, str, str]:
+    """(data-sheet row → check text, info check text, the two status texts) as calculated."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb[FormRegistry.default()[form].sheet]
+    col = next(c.column for row in ws.iter_rows() for c in row if c.value == CHECK_HEADER)
+    rows = {r: ws.cell(r, col).value or "" for r in range(1, ws.max_row + 1)}
+    rows = {r: t for r, t in rows.items() if t and t != CHECK_HEADER and r > 1}
+    return rows, wb[INFO]["C2"].value or "", ws.cell(1, col).value, wb[INFO]["C1"].value
+
+
+def _server(path: Path) -> list:
+    read = read_file(path, FormRegistry.default(), UnitRegistry.from_csv())
+    [report] = validate_batch([read], Config())
+    return report.issues
+
+
+def _row(cell: str) -> int:
+    return int(re.sub(r"\D", "", cell))
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("name", VARIANTS)
+def test_the_form_says_what_the_validator_says(recalculated, name):
+    form = VARIANTS[name][0]
+    rows, info, status, info_status = _checks(recalculated[name], form)
+    sheet = FormRegistry.default()[form].sheet
+    issues = [i for i in _server(recalculated[name]) if i.code not in SERVER_ONLY]
+    assert bool(issues) != name.endswith("-dung"), [i.message for i in issues]  # wrong as meant
+    on_sheet = [i for i in issues if i.sheet == sheet]
+    errors = {_row(i.cell) for i in on_sheet if i.severity == "error"}
+    warnings = {_row(i.cell) for i in on_sheet if i.severity == "warning"}
+    # every row the validator rejects says so, and no other row does
+    assert {r for r, t in rows.items() if t.startswith((ERROR, BLANK))} == errors, (rows, issues)
+    assert {r for r, t in rows.items() if WARNING in t} == warnings, (rows, issues)
+    # a blank required cell is told as such, the rest as errors
+    blanks = {_row(i.cell) for i in on_sheet if i.code in ("value-missing", "value-required")}
+    assert {r for r, t in rows.items() if t.startswith(BLANK)} == blanks - {
+        r for r, t in rows.items() if t.startswith(ERROR)}
+    # each rule says which rule and the figures the validator found
+    for issue in on_sheet:
+        if issue.code.startswith("rule-"):
+            left, right = re.findall(r" là (-?\d+(?:\.\d{3})*(?:,\d+)?)", issue.message)[:2]
+            text = rows[_row(issue.cell)]
+            assert re.search(f"đang là {left} . {right}\\)", text), (issue.message, text)
+    # the info sheet: a unit code and a period of the plan
+    info_issues = [i for i in issues if i.sheet == INFO or i.code.startswith(("unit-", "period-"))]
+    assert bool(info) == bool(info_issues), (info, [i.message for i in info_issues])
+    # the verdict, the same at the top of both sheets
+    assert status == info_status
+    rejected = any(i.severity == "error" for i in issues)
+    assert status.startswith(OK_TEXT) != rejected, (status, [i.message for i in issues])
+    if rejected:
+        wrong = sum(t.startswith(ERROR) for t in rows.values()) + bool(info)
+        empty = sum(t.startswith(BLANK) for t in rows.values())
+        assert status == (f"Còn {wrong + empty} chỗ cần sửa (xem cột {CHECK_HEADER})" if wrong
+                          else f"Còn {empty} ô chưa nhập (xem cột {CHECK_HEADER})")
+    elif warnings:
+        assert status == f"{OK_TEXT}; có {len(warnings)} lưu ý cần xem lại"
+
+
+CACHED = [n for n, v in VARIANTS.items() if v[3] is not None and v[4] == FORMS[v[0]]]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """Each variant written pre-filled by the program itself (as exports and the demo do), with its
+    check results computed in Python; and the same file recalculated by LibreOffice."""
+    from aggregator.render.forms.template import write_form_template
+
+    root = tmp_path_factory.mktemp("cached")
+    forms, config, units = FormRegistry.default(), Config(), UnitRegistry.from_csv()
+    out = {}
+    for name in CACHED:
+        form, values, items, unit, period = VARIANTS[name]
+        spec = forms[form]
+        keys = {c.label: c.key for c in spec.line_list.columns} if spec.line_list else {}
+        path = write_form_template(root / f"{name}.xlsx", spec, config,
+                                   config.round_for(form, _period(period)), units.get(unit),
+                                   unit_choices=list(units.units), values=values,
+                                   items=[{keys[k]: v for k, v in i.items()} for i in items or []])
+        stripped = root / "stripped" / path.name  # openpyxl keeps formulas, drops their results
+        stripped.parent.mkdir(exist_ok=True)
+        openpyxl.load_workbook(path).save(stripped)
+        out[name] = (path, stripped)
+    converted = libreoffice_convert_all([s for _, s in out.values()],
+                                        "xlsx:Calc MS Excel 2007 XML", root / "lo")
+    return {n: (p, c) for (n, (p, _)), c in zip(out.items(), converted, strict=True)}
+
+
+def _period(code: str):
+    from aggregator.periods import parse_period
+
+    return parse_period(code)
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("name", CACHED)
+def test_results_written_into_the_form_are_what_a_spreadsheet_calculates(written, name):
+    """LibreOffice shows an .xlsx's stored results until a value changes: the program's own
+    evaluation of every check must equal LibreOffice's."""
+    ours, theirs = written[name]
+    form = VARIANTS[name][0]
+    assert _checks(ours, form) == _checks(theirs, form)
