@@ -47,6 +47,19 @@ def picture(document: Path, name: str, text: str, work: Path, top: int | None = 
     return target.with_suffix(".png")
 
 
+def with_check_column(form: Path, work: Path) -> Path:
+    """A copy of a unit's form whose print area takes in the check column (kept off the paper)."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.load_workbook(form)  # drops the stored results: LibreOffice calculates them
+    for ws in wb.worksheets:
+        ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+    out = work / "bieu-sai-co-cot-kiem-tra.xlsx"
+    wb.save(out)
+    return out
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,10 +70,15 @@ def main() -> None:
         feedback = next(f.feedback for f in result.files if f.status == "rejected" and f.feedback
                         and any(i.sheet == "Biểu KTCV" for i in f.errors))
         report = root / "outbox" / "2024-Y" / "bao-cao-KTCV-2024-Y.docx"
+        wrong = next(f.stored for f in result.files if f.status == "rejected" and f.stored
+                     and f.stored.suffix == ".xlsx"
+                     and any(i.code == "rule-sum-mismatch" for i in f.errors))
         for made in (picture(form, "bieu-mau-ktcv", "Đơn vị tính", work),
                      picture(feedback, "ban-phan-hoi", "Đơn vị tính", work),
                      picture(feedback, "ban-phan-hoi-danh-sach", "PHẢN HỒI", work, top=180),
-                     picture(report, "bao-cao-ktcv", "BÁO CÁO", work)):
+                     picture(report, "bao-cao-ktcv", "BÁO CÁO", work),
+                     picture(with_check_column(wrong, work), "bieu-tu-kiem-tra", "Sai:", work,
+                             top=330)):
             print(made)
 
 

@@ -208,3 +208,66 @@ def test_results_written_into_the_form_are_what_a_spreadsheet_calculates(written
     ours, theirs = written[name]
     form = VARIANTS[name][0]
     assert _checks(ours, form) == _checks(theirs, form)
+
+
+@pytest.fixture(scope="module")
+def feedback_copies(tmp_path_factory) -> dict[str, Path]:
+    """Two rejected KTCV files with 1 ≠ 1.1 + 1.2: one on our form (.xlsx), one re-saved by
+    LibreOffice as .xls (its feedback copy is rebuilt from the values, without the column)."""
+    root = tmp_path_factory.mktemp("feedback-checks")
+    [blank] = api.make_templates(root, form="KTCV", period="2024-H1", per_unit=False)
+    ktcv, _ = sample_form("KTCV")
+    wrong = fill_by_contract(blank, root / "src" / "Sở Tư pháp KTCV.xlsx", _bump(ktcv, "1", 1),
+                             unit="STP", period="2024-H1")
+    legacy = fill_by_contract(blank, root / "src" / "Sở Tài chính KTCV.xlsx", _bump(ktcv, "1", 1),
+                              unit="STC", period="2024-H1")
+    [xls] = libreoffice_convert_all([legacy], "xls:MS Excel 97", root / "inbox")
+    (root / "inbox" / wrong.name).write_bytes(wrong.read_bytes())
+    outcomes = api.run(root, date(2024, 7, 10)).files
+    copies = {o.unit: o.feedback for o in outcomes}
+    assert set(copies) == {"STP", "STC"} and all(copies.values()), outcomes
+    recalculated = libreoffice_convert_all(list(copies.values()), "xlsx:Calc MS Excel 2007 XML",
+                                           root / "lo")
+    return dict(zip(copies, recalculated, strict=True))
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("unit", ["STP", "STC"])
+def test_the_feedback_copy_carries_the_live_check_column(feedback_copies, unit):
+    wb = openpyxl.load_workbook(feedback_copies[unit], data_only=True)
+    ws = wb["Biểu KTCV"]
+    col = next(c.column for row in ws.iter_rows() for c in row if c.value == CHECK_HEADER)
+    texts = [ws.cell(r, col).value for r in range(1, ws.max_row + 1)]
+    flagged = [t for t in texts if isinstance(t, str) and t.startswith(ERROR)]
+    assert len(flagged) == 1 and "1 phải bằng 1.1 + 1.2 (đang là" in flagged[0], texts
+    assert ws.cell(1, col).value == f"Còn 1 chỗ cần sửa (xem cột {CHECK_HEADER})"
+
+
+def _printable_with_checks(src: Path, out: Path) -> Path:
+    """A copy whose print areas take in the check column (kept off the paper form)."""
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        ws.print_area = f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
+    wb.save(out)
+    return out
+
+
+@needs_libreoffice
+def test_a_wrong_form_renders_with_its_verdict_in_sight(recalculated, tmp_path):
+    """The data sheet of a wrong form, printed with its check column: the status and the row
+    message are on the page, and the page is drawn (look at tmp_path/trang.png)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils (pdftoppm) is not installed; .ci/run installs it")
+    copy = _printable_with_checks(recalculated["KTCV-tong-sai"], tmp_path / "bieu-sai.xlsx")
+    [pdf] = libreoffice_convert_all([copy], "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    page = next(n for n, p in enumerate(text.split("\f"), start=1) if "Sai: 1 phải" in p)
+    assert "Sai: 1 phải bằng 1.1 + 1.2" in text and "Còn 1 chỗ cần sửa" in text
+    assert "Biểu đã khớp" not in text
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(tmp_path / "trang")], check=True)
+    assert (tmp_path / "trang.png").stat().st_size > 20_000

@@ -225,7 +225,8 @@ def _plan_one(ctx: Context, ledger: Ledger, item: Incoming, report: FileReport, 
     wanted = report.errors or (report.warnings and ctx.config.feedback_copies == "all")
     if wanted and read.form is not None:
         feedback = _feedback_path(ws, item, report)
-        feedback_jobs.append((stored, report.issues, feedback, _feedback_intro(item, report)))
+        feedback_jobs.append((stored, report.issues, feedback, _feedback_intro(item, report),
+                              report.read))
     values = {code: (value, *_position(read.cells.get(code)))
               for code, value in report.values.items()}
     sub = NewSubmission(

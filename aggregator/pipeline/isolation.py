@@ -50,10 +50,10 @@ def store_all(jobs: list[tuple[Incoming, Path]]) -> list[Path | str]:
 
 
 def feedback_job(job: tuple) -> Path | None:
-    stored, issues, out, intro = job
+    stored, issues, out, intro, read = job
     try:
         checkpoint("feedback", stored)
-        return write_feedback(stored, issues, out, intro)
+        return write_feedback(stored, issues, out, intro, read)
     except Exception:  # the verdict stands; the file says the annotated copy is missing
         return None
 

@@ -182,6 +182,12 @@ def _codes(codes: tuple[str, ...]) -> str:
     return " + ".join(codes) if len(codes) <= 3 else f"tổng {codes[0]} đến {codes[-1]}"
 
 
+def rule_words(rule: Rule) -> str:
+    """'1 phải bằng 1.1 + 1.2', '12 thường không nhỏ hơn 9.3 + 10.2'."""
+    severity = "warning" if rule.severity == "warning" else "error"
+    return f"{_codes(rule.left)} {_VERB[severity, rule.op]} {_codes(rule.right)}"
+
+
 def rule_check(rule: Rule, slots: dict[str, Slot]) -> Check | None:
     """A sum or comparison rule, evaluated like the validator: only where every cell it names holds
     a valid number. Shown on the row of its first left-hand cell (where the validator puts it);
@@ -195,7 +201,7 @@ def rule_check(rule: Rule, slots: dict[str, Slot]) -> Check | None:
     valid = [_valid(s) for s in named]
     condition = f"AND({','.join(e for e, _ in valid)},({left}){_FAILS[rule.op]}({right}))"
     severity: Severity = "warning" if rule.severity == "warning" else "error"
-    words = f"{_codes(rule.left)} {_VERB[severity, rule.op]} {_codes(rule.right)}"
+    words = rule_words(rule)
     symbol = _FAIL_SYMBOL[rule.op]
     text = f'{_str(words + " (đang là ")}&({left})&{_str(f" {symbol} ")}&({right})&")"'
 

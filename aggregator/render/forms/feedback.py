@@ -14,7 +14,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from aggregator.issues import Issue
+from aggregator.read import ReadResult
 from aggregator.read.workbook import WorkbookUnreadable, open_workbook
+from aggregator.render.forms.feedback_checks import add_check_column
 from aggregator.xlsx_safe import load_workbook
 
 LIST_SHEET = "Lỗi cần sửa"
@@ -65,14 +67,20 @@ def _workbook(original: Path, out: Path) -> tuple[Workbook, Path] | None:
         return None
 
 
-def write_feedback(original: Path, issues: list[Issue], out: Path,
-                   intro: list[str]) -> Path | None:
+def write_feedback(original: Path, issues: list[Issue], out: Path, intro: list[str],
+                   read: ReadResult | None = None) -> Path | None:
     """Write the annotated copy to `out` (its suffix is adjusted to what is written); None when
-    the workbook cannot be rebuilt (the unit still gets the explanation next to the file)."""
+    the workbook cannot be rebuilt (the unit still gets the explanation next to the file). With
+    the `read` of the file, its data sheet gets the form's check column if it has none."""
     opened = _workbook(original, out)
     if opened is None:
         return None
     wb, out = opened
+    if read is not None and read.form is not None:
+        sheets = {c.sheet for c in read.cells.values()} | {
+            c.sheet for item in read.items for c in item.cells.values()}
+        for name in sorted(sheets & set(wb.sheetnames)):
+            add_check_column(wb[name], read.form, read.cells, read.items)
     for issue in issues:
         if not (issue.sheet and issue.cell and issue.sheet in wb.sheetnames):
             continue

@@ -21,14 +21,18 @@ from xlsxwriter.worksheet import Worksheet
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
 from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.forms.checks import (
+    BLANK,
     CHECK_HEADER,
+    ERROR,
     OK_TEXT,
+    WARNING,
     Check,
     Slot,
     form_checks,
     info_checks,
     line_checks,
     row_formula,
+    rule_words as _rule_words,
     row_text,
     status_formula,
     status_text,
@@ -185,10 +189,36 @@ def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
     lines += [
         "4. Không thêm, xóa hoặc đổi mã chỉ tiêu; không đổi tên các cột tiêu đề.",
         f"5. Lưu tệp (Excel hoặc LibreOffice) và gửi về Sở Nội vụ.{deadline}",
+        *_check_guide(form),
         "",
         f"Biểu mẫu {form.code}, phiên bản {form.version}.",
     ]
     return lines
+
+
+def _check_guide(form: FormSpec) -> list[str]:
+    """How to read the check column, and which checks happen where."""
+    rule = next((r for r in form.all_rules if r.kind == "sum"), None)
+    example = (f" Ví dụ “{ERROR} {_rule_words(rule)} (đang là 6 ≠ 8)”: chỉ tiêu "
+               f"{rule.left[0]} đang là 6, còn {' + '.join(rule.right)} là 8." if rule else "")
+    return [
+        "",
+        f"6. Biểu tự kiểm tra khi nhập. Cột “{CHECK_HEADER}” bên phải bảng ghi ngay tại từng dòng "
+        "điều chưa đúng, ô có số liệu sai được tô đỏ:",
+        f"   • “{ERROR} …”: số liệu sai, phải sửa.{example}",
+        f"   • “{BLANK} …”: ô bắt buộc còn trống (chỉ tiêu không phát sinh thì nhập 0).",
+        f"   • “{WARNING} …”: số liệu nên xem lại (ô tô cam); biểu vẫn được nhận.",
+        f"   Ô trên cùng của cột “{CHECK_HEADER}” và ô C1 của sheet “{INFO_SHEET}” cho biết kết quả "
+        f"chung: “{OK_TEXT}” thì gửi được; “Còn … chỗ cần sửa” thì sửa theo cột "
+        f"“{CHECK_HEADER}”. Cột này không in ra giấy. Nếu mở bằng LibreOffice mà kết quả chưa đổi "
+        "sau khi sửa, bấm Ctrl+Shift+F9 để tính lại.",
+        "7. Kiểm tra ở đâu: biểu tự kiểm tra các dòng tổng, các so sánh giữa chỉ tiêu, ô bắt buộc, "
+        "số nguyên không âm, tỷ lệ và điểm từ 0 đến 100, ngày trong năm báo cáo, mã đơn vị và kỳ "
+        "báo cáo. Khi nhận biểu, Sở Nội vụ kiểm tra lại toàn bộ (kể cả khi cột "
+        f"“{CHECK_HEADER}” bị xóa) và kiểm tra thêm: mã đơn vị theo danh mục của Sở, số liệu cả "
+        "năm không nhỏ hơn 6 tháng đầu năm, số liệu khác thường so với các đơn vị khác, giá trị "
+        "chọn trong danh sách.",
+    ]
 
 
 def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indicator, ...],
