@@ -54,6 +54,7 @@ def _variants() -> dict[str, tuple[str, dict, list | None, str | None, str | Non
         out[f"KTCV-{name}"] = ("KTCV", values, None, "STP", FORMS["KTCV"])
     out["KTCV-thieu-ma-don-vi"] = ("KTCV", ktcv, None, None, FORMS["KTCV"])
     out["KTCV-ky-sai"] = ("KTCV", ktcv, None, "STP", "2024-Q3")
+    out["KTCV-ma-la"] = ("KTCV", ktcv, None, "SXYZ", FORMS["KTCV"])
 
     cchc, _ = sample_form("CCHC")
     for name, values in {
@@ -271,3 +272,21 @@ def test_a_wrong_form_renders_with_its_verdict_in_sight(recalculated, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
                     str(pdf), str(tmp_path / "trang")], check=True)
     assert (tmp_path / "trang.png").stat().st_size > 20_000
+
+
+def test_every_cell_of_a_rule_is_coloured_by_what_its_row_says(tmp_path):
+    """The colours look in the check column for the failing rule's words: the parts of a sum are
+    coloured from the total's row, the total from its own."""
+    [blank] = api.make_templates(tmp_path, form="KTCV", period="2024-H1", per_unit=False)
+    ws = openpyxl.load_workbook(blank)["Biểu KTCV"]
+    col = next(c.column_letter for row in ws.iter_rows() for c in row if c.value == CHECK_HEADER)
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    formats = {str(rng.sqref): [f for rule in rng.rules for f in rule.formula]
+               for rng in ws.conditional_formatting}
+    words = '"1 phải bằng 1.1 + 1.2"'
+    for code in ("1", "1.1", "1.2"):
+        found = " ".join(formats[f"D{rows[code]}"])
+        assert f"FIND({words},${col}{rows['1']})" in found, (code, found)
+    assert words not in " ".join(formats[f"D{rows['2']}"])
+    # its own errors are found on its own row
+    assert f'LEFT(${col}{rows["2"]},4)="{ERROR}"' in " ".join(formats[f"D{rows['2']}"])

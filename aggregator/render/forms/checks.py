@@ -89,6 +89,9 @@ class Check:
     cells: tuple[Slot, ...]  # coloured while the check fails
     holds: Callable[[Values], bool] = field(compare=False)
     message: Callable[[Values], str] = field(compare=False)
+    # what its message holds that tells it apart in its row's check cell (the colours look for
+    # it there: short formulas, not the condition again); "" for a row's own "Sai:"
+    mark: str = ""
 
 
 def _valid(slot: Slot) -> tuple[str, Callable[[Values], bool]]:
@@ -103,11 +106,14 @@ def _valid(slot: Slot) -> tuple[str, Callable[[Values], bool]]:
 
 
 def _check(severity: Severity, row: int, condition: str, text: str, cells: tuple[Slot, ...],
-           holds: Callable[[Values], bool], message: Callable[[Values], str] | str) -> Check:
+           holds: Callable[[Values], bool], message: Callable[[Values], str] | str,
+           mark: str | None = None) -> Check:
     prefix = PREFIX[severity] + " "
     said = message if callable(message) else (lambda _v, m=message: m)
+    if mark is None:  # a cell's own check: its column's name in the message ("cột HT:", "“Kết quả”")
+        mark = cells[0].label.strip().rstrip(":") if len(cells) == 1 else ""
     return Check(severity, row, condition, f"{_str(prefix)}&{text}", cells, holds,
-                 lambda v: prefix + said(v))
+                 lambda v: prefix + said(v), mark)
 
 
 def cell_checks(slot: Slot, active: tuple[str, Callable[[Values], bool]] | None = None,
@@ -218,7 +224,8 @@ def rule_check(rule: Rule, slots: dict[str, Slot]) -> Check | None:
         a, b = sides(v)
         return f"{words} (đang là {_text(a)} {symbol} {_text(b)})"
 
-    return _check(severity, slots[rule.left[0]].row, condition, text, named, holds, message)
+    return _check(severity, slots[rule.left[0]].row, condition, text, named, holds, message,
+                  mark=words)
 
 
 def line_checks(columns: tuple[Column, ...], slots: dict[str, Slot],
@@ -278,7 +285,7 @@ def status_formula(ranges: list[str]) -> str:
 
     errors = count(f'LEFT({{r}},{len(ERROR)})="{ERROR}"')
     blanks = count(f'LEFT({{r}},{len(BLANK)})="{BLANK}"')
-    warnings = count(f'ISNUMBER(SEARCH("{WARNING}",{{r}}))')
+    warnings = count(f'ISNUMBER(FIND("{WARNING}",{{r}}))')
     return (f'=IF(({errors})>0,"Còn "&(({errors})+({blanks}))&" chỗ cần sửa (xem cột {CHECK_HEADER})",'
             f'IF(({blanks})>0,"Còn "&({blanks})&" ô chưa nhập (xem cột {CHECK_HEADER})",'
             f'IF(({warnings})>0,"{OK_TEXT}; có "&({warnings})&" lưu ý cần xem lại","{OK_TEXT}")))')
@@ -303,7 +310,7 @@ def info_checks(unit: Slot, period: Slot, periods: list[str], units: list[str] |
     out = [_check("error", 1, f"LEN(TRIM({u}))=0",
                   _str(f"chưa ghi Mã đơn vị (ô {u.split('!')[-1].replace('$', '')})"), (unit,),
                   lambda v: _blank(v.get(unit.code)),
-                  f"chưa ghi Mã đơn vị (ô {u.split('!')[-1].replace('$', '')})")]
+                  f"chưa ghi Mã đơn vị (ô {u.split('!')[-1].replace('$', '')})", mark="Mã đơn vị")]
     if list_range and units is not None:
         known = {c.casefold() for c in units}
         out.append(_check(
@@ -311,7 +318,8 @@ def info_checks(unit: Slot, period: Slot, periods: list[str], units: list[str] |
             f'{_str("Mã đơn vị “")}&TRIM({u})&{_str("” không có trong danh mục")}', (unit,),
             lambda v: not _blank(v.get(unit.code))
             and str(v[unit.code]).strip(" ").casefold() not in known,
-            lambda v: f"Mã đơn vị “{str(v[unit.code]).strip(' ')}” không có trong danh mục"))
+            lambda v: f"Mã đơn vị “{str(v[unit.code]).strip(' ')}” không có trong danh mục",
+            mark="Mã đơn vị"))
     where = p.split("!")[-1].replace("$", "")
     choices = " hoặc ".join(periods)
     out.append(_check(
@@ -319,5 +327,23 @@ def info_checks(unit: Slot, period: Slot, periods: list[str], units: list[str] |
         _str(f"Kỳ báo cáo (ô {where}) phải là {choices}"), (period,),
         lambda v: str(v.get(period.code) or "").strip(" ").casefold()
         not in {k.casefold() for k in periods},
-        f"Kỳ báo cáo (ô {where}) phải là {choices}"))
+        f"Kỳ báo cáo (ô {where}) phải là {choices}", mark="Kỳ báo cáo"))
+    return out
+
+
+def flag_conditions(checks: list[Check], check_cell: Callable[[int], str]
+                    ) -> dict[Severity, str]:
+    """The conditional-format formulas that colour a cell while one of `checks` (those naming it)
+    fails: each looks for its mark in the check cell of its row (`check_cell(row)` → reference)."""
+    out: dict[Severity, str] = {}
+    for severity in ("error", "warning"):
+        found = []
+        for c in checks:
+            if c.severity != severity:
+                continue
+            ref = check_cell(c.row)
+            found.append(f"ISNUMBER(FIND({_str(c.mark)},{ref}))" if c.mark
+                         else f'LEFT({ref},{len(ERROR)})="{ERROR}"')
+        if found:
+            out[severity] = "OR(" + ",".join(dict.fromkeys(found)) + ")"
     return out

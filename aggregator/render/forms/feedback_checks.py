@@ -18,6 +18,7 @@ from aggregator.render.forms.checks import (
     CHECK_HEADER,
     Check,
     Slot,
+    flag_conditions,
     form_checks,
     line_checks,
     row_formula,
@@ -31,7 +32,7 @@ _FLAGS = {"error": (PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE"), Fo
 
 def _position(cell: str) -> tuple[int, int]:
     """'D12' → (11, 3), 0-based."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letters, row = coordinate_from_string(cell)
     return row - 1, column_index_from_string(letters) - 1
@@ -101,14 +102,14 @@ def add_check_column(ws: Worksheet, form: FormSpec, cells: dict[str, Located],
     status = ws.cell(1, col, status_formula([f"${letter}${rows[0] + 1}:${letter}${rows[-1] + 1}"]))
     status.font, status.alignment = Font(bold=True, size=12), wrap
     for slot in slots.values():
-        _flag(ws, slot, [c for c in checks if slot in c.cells])
+        _flag(ws, slot, [c for c in checks if slot in c.cells], letter)
     return True
 
 
-def _flag(ws: Worksheet, slot: Slot, checks: list[Check]) -> None:
+def _flag(ws: Worksheet, slot: Slot, checks: list[Check], letter: str) -> None:
     address = f"{get_column_letter(slot.col + 1)}{slot.row + 1}"
-    for severity, (fill, font) in _FLAGS.items():
-        conditions = [c.condition for c in checks if c.severity == severity]
-        if conditions:
-            ws.conditional_formatting.add(address, FormulaRule(
-                formula=[f"OR({','.join(conditions)})"], fill=fill, font=font, stopIfTrue=True))
+    found = flag_conditions(checks, lambda row: f"${letter}${row + 1}")
+    for severity, condition in found.items():
+        fill, font = _FLAGS[severity]
+        ws.conditional_formatting.add(address, FormulaRule(formula=[condition], fill=fill,
+                                                           font=font, stopIfTrue=True))

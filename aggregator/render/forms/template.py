@@ -28,12 +28,13 @@ from aggregator.render.forms.checks import (
     WARNING,
     Check,
     Slot,
+    flag_conditions,
     form_checks,
     info_checks,
     line_checks,
     row_formula,
-    rule_words as _rule_words,
     row_text,
+    rule_words,
     status_formula,
     status_text,
 )
@@ -89,6 +90,15 @@ class _Checks:
     lists: list[tuple[int, int, list[Check]]] = field(default_factory=list)  # first, last, row 1
     values: dict[str, object] = field(default_factory=dict)  # what the cells hold (cached results)
     year: tuple | None = None  # the report's year read from the info sheet (formula, Python)
+
+
+class _Worksheet(Worksheet):
+    """Our formulas use Excel 2010 functions only, so xlsxwriter's ~100 regular-expression passes
+    that prefix newer functions ("_xlfn.") are skipped: they were most of a form's writing time.
+    The LibreOffice tests of the checks prove the formulas still work."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
 
 
 def _formats(wb: xlsxwriter.Workbook) -> Formats:
@@ -199,7 +209,7 @@ def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
 def _check_guide(form: FormSpec) -> list[str]:
     """How to read the check column, and which checks happen where."""
     rule = next((r for r in form.all_rules if r.kind == "sum"), None)
-    example = (f" Ví dụ “{ERROR} {_rule_words(rule)} (đang là 6 ≠ 8)”: chỉ tiêu "
+    example = (f" Ví dụ “{ERROR} {rule_words(rule)} (đang là 6 ≠ 8)”: chỉ tiêu "
                f"{rule.left[0]} đang là 6, còn {' + '.join(rule.right)} là 8." if rule else "")
     return [
         "",
@@ -339,14 +349,14 @@ def _year_of(period: object) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _flag(ws: Worksheet, f: Formats, first: int, last: int, col: int, checks: list[Check]) -> None:
+def _flag(ws: Worksheet, f: Formats, first: int, last: int, col: int, checks: list[Check],
+          check_cell) -> None:
     """Colour a value cell (or a line-list column) while a check naming it fails."""
-    for severity, fmt in (("error", f.flag_error), ("warning", f.flag_warning)):
-        conditions = [c.condition for c in checks if c.severity == severity]
-        if conditions:
-            ws.conditional_format(first, col, last, col, {
-                "type": "formula", "criteria": f"=OR({','.join(conditions)})", "format": fmt,
-                "stop_if_true": True})
+    fmt = {"error": f.flag_error, "warning": f.flag_warning}
+    for severity, condition in flag_conditions(checks, check_cell).items():
+        ws.conditional_format(first, col, last, col, {
+            "type": "formula", "criteria": f"={condition}", "format": fmt[severity],
+            "stop_if_true": True})
 
 
 def _write_checks(ws: Worksheet, info: Worksheet, f: Formats, form: FormSpec, sink: _Checks,
@@ -389,13 +399,19 @@ def _write_checks(ws: Worksheet, info: Worksheet, f: Formats, form: FormSpec, si
                                               "criteria": f'=LEFT({cell},{len(OK_TEXT)})="{OK_TEXT}"'})
         sheet.conditional_format(r, c, r, c, {"type": "formula", "format": f.flag_error,
                                               "criteria": f'=LEFT({cell},{len(OK_TEXT)})<>"{OK_TEXT}"'})
+    def here(row: int) -> str:
+        return f"${name}{row + 1}"  # row relative: one format serves a line-list column
+
     for slot in sink.slots.values():
-        _flag(ws, f, slot.row, slot.row, slot.col, [c for c in table_checks if slot in c.cells])
+        _flag(ws, f, slot.row, slot.row, slot.col, [c for c in table_checks if slot in c.cells],
+              here)
     for first, last, checks in sink.lists:
         for slot in {s for c in checks for s in c.cells}:
-            _flag(ws, f, first, last, slot.col, [c for c in checks if slot in c.cells])
+            _flag(ws, f, first, last, slot.col, [c for c in checks if slot in c.cells], here)
+    info_cell = f"${xl_col_to_name(INFO_CHECK[1])}${INFO_CHECK[0] + 1}"
     for slot in identity:
-        _flag(info, f, slot.row, slot.row, slot.col, [c for c in own if slot in c.cells])
+        _flag(info, f, slot.row, slot.row, slot.col, [c for c in own if slot in c.cells],
+              lambda _row: info_cell)
 
 
 def _write_lists(wb: xlsxwriter.Workbook, units: list[Unit]) -> str | None:
@@ -432,13 +448,14 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     # Times New Roman as the workbook's own font: column widths then measure the same in Excel and
     # LibreOffice (a missing Calibri makes LibreOffice's columns wider and the page shrink)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "in_memory": True,
                                          "default_format_properties": {"font_name": FONT,
                                                                        "font_size": 11}})
     f = _formats(wb)
     period = round_.parsed_period if round_ else None
 
     # Info sheet ------------------------------------------------------------------------------
-    info = wb.add_worksheet(INFO_SHEET)
+    info = wb.add_worksheet(INFO_SHEET, _Worksheet)
     info.set_column("A:A", 24)
     info.set_column("B:B", 60)
     info.merge_range("A1:B1", f"BIỂU {form.code}: {form.title.upper()}", f.title)
@@ -482,7 +499,7 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
                          lambda v: _year_of(v.get(period_slot.code))))
 
     # Data sheet ------------------------------------------------------------------------------
-    ws = wb.add_worksheet(form.sheet)
+    ws = wb.add_worksheet(form.sheet, _Worksheet)
     for col, width in WIDTHS.items():
         ws.set_column(f"{col}:{col}", width)
     last_col = max([4] + [1 + len(m.columns) for m in form.matrices]
