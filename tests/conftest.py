@@ -3,6 +3,7 @@ openpyxl, independently of the package's own reader, as a unit's script would.""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -27,6 +28,22 @@ def soffice() -> str | None:
 needs_libreoffice = pytest.mark.skipif(
     soffice() is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it"
 )
+
+
+# In CI every tool a test needs is installed by .ci/run: a test skipped there for a missing tool
+# fails instead, so a broken install step cannot turn the real-program tests into silent skips.
+MISSING_TOOL = ("is not installed", "could not import")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if any(words in reason for words in MISSING_TOOL):
+            report.outcome = "failed"
+            report.longrepr = f"CI must run this test (.ci/run installs its tools), but: {reason}"
 
 
 _PROFILE = Path(tempfile.mkdtemp(prefix="aggregator-lo-profile-"))  # one LibreOffice start-up cost
