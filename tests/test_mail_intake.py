@@ -194,6 +194,35 @@ def test_without_received_the_date_header_counts(tmp_path, filled):
     assert (stp.received, stp.received_from) == ("2024-06-10T10:00:00", "mail-date")
 
 
+@pytest.mark.parametrize("source", ["mail-server", "mail-date", "file-time"])
+def test_an_archived_member_is_dated_with_its_containers_received_time(tmp_path, filled, source):
+    """The archive alone tells when each form arrived: a member's copy has the container's
+    received time as its modification time, as a file dropped in the inbox keeps its own."""
+    root = _workspace(tmp_path)
+    expected = datetime(2024, 6, 14, 16, 30, tzinfo=VN)  # what each source says
+    if source == "file-time":
+        container = root / "inbox" / "huyện.zip"
+        container.write_bytes(_zip({"Báo cáo STP.xlsx": filled["STP"]}))
+        set_mtime(container, expected)
+    else:
+        container = root / "inbox" / "thư.eml"
+        container.write_bytes(_mail(
+            {"Báo cáo STP.xlsx": filled["STP"], "kèm.zip": _zip({"SNV.xlsx": filled["SNV"]})},
+            received="Fri, 14 Jun 2024 09:30:00 +0000" if source == "mail-server" else None,
+            date_=expected if source == "mail-date" else datetime(2024, 6, 1, 8, tzinfo=VN)))
+        set_mtime(container, datetime(2024, 6, 28, 8))  # saved by the clerk two weeks later
+    result = api.run(root, AS_OF)
+    members = [f for f in result.files if f.status == "accepted"]
+    assert members and {f.received_from for f in members} == {source}
+    assert {f.received for f in members} == {"2024-06-14T16:30:00"}
+    rows = _ledger_rows(root, "SELECT stored_path, received_at FROM submissions")
+    assert len(rows) == len(members)
+    for row in rows:
+        stored = Path(row["stored_path"])
+        assert stored.stat().st_mtime == expected.timestamp(), stored.name
+        assert row["received_at"] == "2024-06-14T16:30:00"
+
+
 def test_a_rejected_form_in_an_email_says_whom_to_answer(tmp_path, filled, forms):
     root = _workspace(tmp_path)
     values = sample_values("SNV")
