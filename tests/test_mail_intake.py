@@ -548,3 +548,37 @@ def test_a_member_left_waiting_keeps_its_container_in_the_inbox(tmp_path, filled
     assert not box_path.exists()
     assert sorted(r["status"] for r in _ledger_rows(root, "SELECT status FROM submissions")) == [
         "accepted", "accepted"]
+
+
+# 5. the demo province ---------------------------------------------------------------------------
+def test_the_demo_province_sends_a_third_of_its_forms_by_email_and_one_zip(demo_run):
+    """The demo's e-mails were saved into the inbox on the day of the run (their file time,
+    20/12/2024, would make every form late): the mail server's time decides, as planned."""
+    root = demo_run.workspace
+    mailed = [f for f in demo_run.files if f.name.startswith("email/")]
+    forms = [f for f in mailed if f.status != "ignored"]
+    assert len(forms) > 30 and {f.status for f in forms} == {"accepted"}
+    assert {f.received_from for f in forms} == {"mail-server"}
+    assert all(f.sender.startswith("Văn thư ") and f.sender.endswith("@thainguyen.gov.vn>")
+               for f in forms)
+    assert {f.unit for f in forms if f.late} == {"SYT", "BDT"}  # the plan's late H1 units
+    assert all(f.received < "2024-12-20" for f in forms)
+    zipped = [f.name for f in forms if ".zip › " in f.name]
+    box = "email/Báo cáo năm 2024 - Huyện Đồng Hỷ.eml › Báo cáo năm 2024 - Huyện Đồng Hỷ.zip › "
+    assert sorted(zipped) == [box + "Báo cáo KTCV năm 2024 - Huyện Đồng Hỷ.xlsx",
+                              box + "Kết quả khắc phục - Huyện Đồng Hỷ.xlsx"]
+    ignored = [f for f in demo_run.files if f.status == "ignored"]
+    assert ignored and all(f in mailed and f.reason == C.NOT_SPREADSHEET for f in ignored)
+    assert {Path(f.name).suffix for f in ignored} == {".png", ".pdf"}
+    boxes = _ledger_rows(root, "SELECT kind, stored_path, received_from, sender, released_at, "
+                               "status FROM containers")
+    assert len(boxes) == len({f.name.split(" › ")[0] for f in forms})
+    assert {(b["kind"], b["received_from"], b["status"]) for b in boxes} == {
+        ("eml", "mail-server", "archived")}
+    assert all(b["released_at"] and Path(b["stored_path"]).stat().st_mtime
+               == datetime(2024, 12, 20, 8, 5, tzinfo=VN).timestamp() for b in boxes)
+    for row in _ledger_rows(root, "SELECT stored_path, received_at FROM submissions "
+                                  "WHERE container_sha256 IS NOT NULL"):
+        received = datetime.fromisoformat(row["received_at"]).replace(tzinfo=VN)
+        assert Path(row["stored_path"]).stat().st_mtime == received.timestamp()
+    assert not any((root / "inbox").rglob("*.*"))
