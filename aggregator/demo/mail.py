@@ -4,8 +4,7 @@ An e-mail is written with Python's `email` package as a mail program saves it (.
 the department's mail server's `Received:` header on top: its time is when the form counts as
 received. The clerk saves the e-mails long after (the .eml's own file time), which must not count.
 Some e-mails carry a signature image or the covering letter as a PDF, which the run lists as
-ignored. Everything is deterministic (no random boundary or Message-ID), so a demo is the same
-every time.
+ignored. Boundaries and Message-IDs are derived from the content, not drawn at random.
 """
 
 from __future__ import annotations
