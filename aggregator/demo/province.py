@@ -103,8 +103,8 @@ class _Sent:
 
 
 class _Mailer:
-    """A unit's forms as e-mails saved into `inbox/email/`: one e-mail per form, or, for the
-    district that forwards a .zip, its forms of one day in one .zip attached to one e-mail."""
+    """A unit's forms as e-mails saved into `inbox/email/`: one e-mail per form, but for the
+    district that forwards a .zip: its annual KTCV and KPKN in one .zip attached to one e-mail."""
 
     def __init__(self, d: _Dropper, plan: DemoPlan):
         self.d, self.plan, self.letters = d, plan, 0
@@ -149,7 +149,8 @@ class _Mailer:
 
     def _forward_zip(self, unit: Unit, forms: list[_Sent], members: dict[str, bytes]) -> None:
         when = forms[0].when
-        assert all(s.when == when for s in forms), "one .zip, one received time"
+        if any(s.when != when for s in forms):
+            raise ValueError("the forms of one .zip share its received time")
         what = " và ".join(s.what for s in forms)
         subject = f"Báo cáo năm {when.year} - {unit.name}"
         attachments = {
@@ -157,7 +158,7 @@ class _Mailer:
             f"Công văn gửi báo cáo năm {when.year}.pdf": mail.covering_letter_pdf(
                 unit, 200, what, when),
         }
-        body = mail.body_text(unit, what, ", nén chung trong một tệp .zip, và công văn gửi kèm")
+        body = mail.body_text(unit, what, ", nén chung trong một tệp .zip, kèm theo công văn")
         self._save(subject, mail.email_bytes(unit, subject, attachments, when, body))
 
 
