@@ -1,40 +1,49 @@
 """Every round of the demo province, recomputed independently from the archived files (openpyxl and
 the contract's labels, not the package's reader) and from the plan's deadlines as the brief states
-them, equals what `run` consolidated: totals, means, tallies, choices, rates and completeness."""
+them, equals what `run` consolidated: totals, means, tallies, choices, rates and completeness.
+
+A file's received time is the one the ledger recorded for it (the mail server's for a form that
+came in an e-mail, the file's own time for one dropped in the inbox); which units that makes late is
+checked against the demo's plan too."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
+from aggregator.demo.province import DemoPlan
 from tests.conftest import contract_positions
 
 # The plan (brief §2): first day a report counts as late.
 LATE_FROM = {("KTCV", "2024-H1"): date(2024, 6, 15), ("KTCV", "2024-Y"): date(2024, 12, 1),
              ("CCHC", "2024-Y"): date(2024, 10, 31), ("KPKN", "2024-Y"): date(2024, 12, 1)}
 MEANS = {"CCHC": {"7", "8", "9", "10"}}
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+PLAN = DemoPlan()
+INTENDED_LATE = {("KTCV", "2024-H1"): PLAN.late_h1, ("KTCV", "2024-Y"): PLAN.late_y,
+                 ("CCHC", "2024-Y"): PLAN.late_cchc, ("KPKN", "2024-Y"): PLAN.late_y}
 TEXT_OR_CHOICE = {"KTCV": {"15", "16", "17", "18"}, "CCHC": {"11", "12", "13", "14"}}
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, received: dict[str, str]) -> dict:
     wb = openpyxl.load_workbook(path)
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows()}
     positions = contract_positions(path)
     value = {k: wb[s][c].value for k, (s, c) in positions.items()}
     return {"form": meta["form"], "unit": str(value["Mã đơn vị"]), "period": value["Kỳ báo cáo"],
-            "values": value, "mtime": datetime.fromtimestamp(path.stat().st_mtime, VIETNAM)}
+            "values": value, "received": datetime.fromisoformat(received[str(path)])}
 
 
 @pytest.fixture(scope="module")
 def demo(demo_run):
     result, root = demo_run, demo_run.workspace
-    files = [_read(p) for p in sorted((root / "archive").rglob("*.xlsx"))
+    with sqlite3.connect(root / "ledger.sqlite3") as db:
+        received = dict(db.execute("SELECT stored_path, received_at FROM submissions"))
+    files = [_read(p, received) for p in sorted((root / "archive").rglob("*.xlsx"))
              if "trung-lap" not in p.parts]
     return result, files
 
@@ -96,7 +105,8 @@ def test_completeness_and_timeliness(demo, form, period):
     result, files = demo
     mine = [f for f in files if f["form"] == form and f["period"] == period]
     outcome = _round(result, form, period)
-    late = sorted(f["unit"] for f in mine if f["mtime"].date() >= LATE_FROM[form, period])
+    late = sorted(f["unit"] for f in mine if f["received"].date() >= LATE_FROM[form, period])
+    assert late == sorted(INTENDED_LATE[form, period])
     assert outcome.expected == 29  # 20 agencies + 9 districts (brief §2)
     assert outcome.submitted == len(mine)
     assert sorted(outcome.late_units) == late

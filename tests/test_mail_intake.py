@@ -194,6 +194,35 @@ def test_without_received_the_date_header_counts(tmp_path, filled):
     assert (stp.received, stp.received_from) == ("2024-06-10T10:00:00", "mail-date")
 
 
+@pytest.mark.parametrize("source", ["mail-server", "mail-date", "file-time"])
+def test_an_archived_member_is_dated_with_its_containers_received_time(tmp_path, filled, source):
+    """The archive alone tells when each form arrived: a member's copy has the container's
+    received time as its modification time, as a file dropped in the inbox keeps its own."""
+    root = _workspace(tmp_path)
+    expected = datetime(2024, 6, 14, 16, 30, tzinfo=VN)  # what each source says
+    if source == "file-time":
+        container = root / "inbox" / "huyện.zip"
+        container.write_bytes(_zip({"Báo cáo STP.xlsx": filled["STP"]}))
+        set_mtime(container, expected)
+    else:
+        container = root / "inbox" / "thư.eml"
+        container.write_bytes(_mail(
+            {"Báo cáo STP.xlsx": filled["STP"], "kèm.zip": _zip({"SNV.xlsx": filled["SNV"]})},
+            received="Fri, 14 Jun 2024 09:30:00 +0000" if source == "mail-server" else None,
+            date_=expected if source == "mail-date" else datetime(2024, 6, 1, 8, tzinfo=VN)))
+        set_mtime(container, datetime(2024, 6, 28, 8))  # saved by the clerk two weeks later
+    result = api.run(root, AS_OF)
+    members = [f for f in result.files if f.status == "accepted"]
+    assert members and {f.received_from for f in members} == {source}
+    assert {f.received for f in members} == {"2024-06-14T16:30:00"}
+    rows = _ledger_rows(root, "SELECT stored_path, received_at FROM submissions")
+    assert len(rows) == len(members)
+    for row in rows:
+        stored = Path(row["stored_path"])
+        assert stored.stat().st_mtime == expected.timestamp(), stored.name
+        assert row["received_at"] == "2024-06-14T16:30:00"
+
+
 def test_a_rejected_form_in_an_email_says_whom_to_answer(tmp_path, filled, forms):
     root = _workspace(tmp_path)
     values = sample_values("SNV")
@@ -519,3 +548,37 @@ def test_a_member_left_waiting_keeps_its_container_in_the_inbox(tmp_path, filled
     assert not box_path.exists()
     assert sorted(r["status"] for r in _ledger_rows(root, "SELECT status FROM submissions")) == [
         "accepted", "accepted"]
+
+
+# 5. the demo province ---------------------------------------------------------------------------
+def test_the_demo_province_sends_a_third_of_its_forms_by_email_and_one_zip(demo_run):
+    """The demo's e-mails were saved into the inbox on the day of the run (their file time,
+    20/12/2024, would make every form late): the mail server's time decides, as planned."""
+    root = demo_run.workspace
+    mailed = [f for f in demo_run.files if f.name.startswith("email/")]
+    forms = [f for f in mailed if f.status != "ignored"]
+    assert len(forms) > 30 and {f.status for f in forms} == {"accepted"}
+    assert {f.received_from for f in forms} == {"mail-server"}
+    assert all(f.sender.startswith("Văn thư ") and f.sender.endswith("@thainguyen.gov.vn>")
+               for f in forms)
+    assert {f.unit for f in forms if f.late} == {"SYT", "BDT"}  # the plan's late H1 units
+    assert all(f.received < "2024-12-20" for f in forms)
+    zipped = [f.name for f in forms if ".zip › " in f.name]
+    box = "email/Báo cáo năm 2024 - Huyện Đồng Hỷ.eml › Báo cáo năm 2024 - Huyện Đồng Hỷ.zip › "
+    assert sorted(zipped) == [box + "Báo cáo KTCV năm 2024 - Huyện Đồng Hỷ.xlsx",
+                              box + "Kết quả khắc phục - Huyện Đồng Hỷ.xlsx"]
+    ignored = [f for f in demo_run.files if f.status == "ignored"]
+    assert ignored and all(f in mailed and f.reason == C.NOT_SPREADSHEET for f in ignored)
+    assert {Path(f.name).suffix for f in ignored} == {".png", ".pdf"}
+    boxes = _ledger_rows(root, "SELECT kind, stored_path, received_from, sender, released_at, "
+                               "status FROM containers")
+    assert len(boxes) == len({f.name.split(" › ")[0] for f in forms})
+    assert {(b["kind"], b["received_from"], b["status"]) for b in boxes} == {
+        ("eml", "mail-server", "archived")}
+    assert all(b["released_at"] and Path(b["stored_path"]).stat().st_mtime
+               == datetime(2024, 12, 20, 8, 5, tzinfo=VN).timestamp() for b in boxes)
+    for row in _ledger_rows(root, "SELECT stored_path, received_at FROM submissions "
+                                  "WHERE container_sha256 IS NOT NULL"):
+        received = datetime.fromisoformat(row["received_at"]).replace(tzinfo=VN)
+        assert Path(row["stored_path"]).stat().st_mtime == received.timestamp()
+    assert not any((root / "inbox").rglob("*.*"))

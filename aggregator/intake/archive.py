@@ -124,8 +124,7 @@ def release(incoming: Incoming) -> str | None:
     """
     if not incoming.path.exists():  # already gone (removed by hand): nothing left to release
         return None
-    if not (incoming.unchanged() or (incoming.path.exists() and incoming.mtime_ns == 0
-                                     and sha256_of(incoming.path) == incoming.sha256)):
+    if not incoming.unchanged():
         return REWRITTEN
     try:
         incoming.path.unlink()

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from aggregator.intake.archive import fit_name, safe_part
-from aggregator.intake.scan import Incoming, Scan, Skipped
+from aggregator.intake.scan import Incoming, Scan, Skipped, stamp
 
 CONTAINER_SUFFIXES = {".zip", ".eml", ".msg"}
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -235,16 +235,20 @@ def _sender(message) -> str | None:
     return clean(f"{name} <{address}>" if name else address)
 
 
-def _stage(container: Container, name: str, data: bytes, staging: Path, zone_time: datetime
-           ) -> Incoming:
+def _stage(container: Container, name: str, data: bytes, staging: Path, zone_time: datetime,
+           zone: ZoneInfo | None) -> Incoming:
+    """A member written to the staging folder, dated with its container's received time: the
+    archived copy keeps that date as its modification time, as a file dropped in the inbox keeps
+    its own, so the archive alone still tells when each form was received."""
     sha = hashlib.sha256(data).hexdigest()
     folder = staging / container.item.sha256[:16]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / fit_name(f"{sha[:12]}-{safe_part(PurePosixPath(name).name)}")
     if not (path.exists() and path.stat().st_size == len(data)):
         path.write_bytes(data)
+    stamp(path, zone_time, zone)
     return Incoming(path, f"{container.item.relative}{SEPARATOR}{name}", sha, len(data),
-                    zone_time, 0, container=container.item.sha256)
+                    zone_time, path.stat().st_mtime_ns, container=container.item.sha256)
 
 
 def _unique(name: str, seen: set[str]) -> str:
@@ -303,7 +307,7 @@ def open_container(item: Incoming, staging: Path, zone: ZoneInfo | None, max_mem
             name = _unique(name, seen)  # an e-mail may carry two attachments of one name
             if _suffix(name) in SPREADSHEET_SUFFIXES:
                 container.members.append(_stage(container, name, content, staging,
-                                                item.received_at))
+                                                item.received_at, zone))
             else:
                 container.skipped.append(Skipped(f"{item.relative}{SEPARATOR}{name}", "ignored",
                                                  NOT_SPREADSHEET))

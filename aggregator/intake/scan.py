@@ -178,7 +178,7 @@ def received_time(mtime_ns: int, zone: ZoneInfo | None = None) -> datetime:
     return moment.replace(tzinfo=None)
 
 
-def stamp(path: Path, when: datetime, zone: ZoneInfo) -> None:
+def stamp(path: Path, when: datetime, zone: ZoneInfo | None) -> None:
     """Set a file's modification time to `when`, a wall-clock time of `zone` when naive (the
     inverse of `received_time`: the demo and the tests date files this way)."""
     moment = when if when.tzinfo is not None else when.replace(tzinfo=zone)
