@@ -94,7 +94,8 @@ _TYPES = [
     IssueType("period-unknown", "error", "nhận diện", "Kỳ báo cáo không hợp lệ",
               "Kỳ báo cáo “{value}” không hợp lệ. Hãy ghi dạng “2024-H1” hoặc “6 tháng đầu năm 2024”."),
     IssueType("period-not-in-plan", "error", "nhận diện", "Kỳ báo cáo không có trong kế hoạch",
-              "Biểu {form} kỳ {period} không có trong kế hoạch báo cáo. Hãy kiểm tra lại kỳ báo cáo."),
+              "Biểu {form} kỳ {period} không có trong kế hoạch báo cáo ({plan}). Hãy chọn "
+              "lại kỳ báo cáo ở ô này."),
     # layout
     IssueType("data-header-missing", "error", "cấu trúc", "Không tìm thấy bảng số liệu",
               "Không tìm thấy dòng tiêu đề có cột “Mã chỉ tiêu” và “Số liệu”. "

@@ -32,9 +32,11 @@ from aggregator.read.workbook import (
 )
 from aggregator.text import fold
 from aggregator.units import Unit, UnitRegistry, normalize_code
+from aggregator.units.carried import fingerprint, unit_of_row
 from aggregator.vn_format import number
 
 META_SHEET = "_meta"
+LISTS_SHEET = "_danh_muc"  # the units of the "Mã đơn vị" dropdown, with their identities
 UNIT_LABEL = "Mã đơn vị"
 UNIT_NAME_LABEL = "Tên đơn vị"
 PERIOD_LABEL = "Kỳ báo cáo"
@@ -52,6 +54,12 @@ class ReadResult:
     issues: list[Issue] = field(default_factory=list)
     # (sheet, cell) of indicator cells holding a formula that was never calculated: read as blank
     uncalculated: frozenset[tuple[str, str]] = frozenset()
+    # (sheet, cell) where the period was read: wrong-period messages point there
+    period_at: tuple[str, str] | None = None
+    # A unit code the registry does not know but the form carries (its hidden sheets, written by
+    # the office's generator, fingerprint intact): that identity, then its carried ancestors.
+    # Only `check` away from a workspace may trust it (see `trust_carried`); `run` never does.
+    carried: tuple[Unit, ...] = ()
 
     @property
     def identified(self) -> bool:
@@ -89,7 +97,34 @@ def _identify_form(book: RawWorkbook, forms: FormRegistry) -> tuple[FormSpec | N
     return None, None
 
 
-def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) -> Unit | None:
+def carried_units(book: RawWorkbook) -> tuple[dict[str, Unit], str | None]:
+    """The unit identities the form's hidden sheets carry (the unit it is issued to, the units of
+    its dropdown), by code, and the list version `_meta` records; none when the rows no longer
+    match that version (edited by hand, or not written by the generator)."""
+    meta_sheet, lists = book.sheet(META_SHEET), book.sheet(LISTS_SHEET)
+    rows = [row[1:] for row in (meta_sheet.rows if meta_sheet else [])
+            if row and str(row[0]).strip() == "unit_identity"]
+    rows += list(lists.rows) if lists else []
+    found = [u for u in map(unit_of_row, rows) if u is not None]
+    version = str(_meta(book).get("units_version") or "").strip() or None
+    if not found or version is None or fingerprint(found) != version:
+        return {}, version
+    return {u.code: u for u in found}, version
+
+
+def _carried_chain(book: RawWorkbook, code: str) -> tuple[Unit, ...]:
+    """The carried identity of `code` and the carried identities above it, nearest first."""
+    carried, _ = carried_units(book)
+    chain: list[Unit] = []
+    unit = carried.get(code)
+    while unit is not None and unit not in chain:
+        chain.append(unit)
+        unit = carried.get(unit.parent) if unit.parent else None
+    return tuple(chain)
+
+
+def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue],
+                   result: ReadResult | None = None) -> Unit | None:
     found = find_labelled(book, UNIT_LABEL)
     code = normalize_code(found.value) if found and found.value not in ("", None) else ""
     unit = units.get(code) if code else None
@@ -119,6 +154,8 @@ def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) 
                                  candidates="; ".join(_placed(u, units) for u in candidates)))
     elif code:
         issues.append(make_issue("unit-unknown", value=code, **where))
+        if result is not None:
+            result.carried = _carried_chain(book, code)
     else:
         issues.append(make_issue("unit-missing", **where))
     return None
@@ -160,8 +197,11 @@ def _identity_conflicts(unit: Unit, name: str, meta: dict[str, object],
     return conflicts
 
 
-def _identify_period(book: RawWorkbook, issues: list[Issue]) -> Period | None:
+def _identify_period(book: RawWorkbook, result: ReadResult) -> Period | None:
+    issues = result.issues
     found = find_labelled(book, PERIOD_LABEL)
+    if found is not None:
+        result.period_at = (found.sheet, found.cell)
     if found is None or found.value in ("", None):
         where = {"sheet": found.sheet, "cell": found.cell} if found else {}
         issues.append(make_issue("period-missing", **where))
@@ -185,8 +225,8 @@ def read_book(book: RawWorkbook, path: Path, forms: FormRegistry, units: UnitReg
         result.issues.append(make_issue("form-version-incompatible", form=form.code,
                                         found=result.form_version, version=form.version))
         return result
-    result.unit = _identify_unit(book, units, result.issues)
-    result.period = _identify_period(book, result.issues)
+    result.unit = _identify_unit(book, units, result.issues, result)
+    result.period = _identify_period(book, result)
 
     if form.line_list:
         result.items, sheet = read_line_list(book, form.line_list)
@@ -216,7 +256,7 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     if not isinstance(data, bytes):
         return ReadResult(path=path, issues=[data])
     try:
-        book = open_workbook(data, hidden=frozenset({META_SHEET}), max_rows=limits.max_rows,
+        book = open_workbook(data, hidden=frozenset({META_SHEET, LISTS_SHEET}), max_rows=limits.max_rows,
                              max_cols=limits.max_cols)
     except SheetTooLarge as exc:
         return ReadResult(path=path, issues=[make_issue(

@@ -17,7 +17,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
-from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
+from aggregator.read import PERIOD_LABEL, UNIT_LABEL
+from aggregator.render.forms.meta import write_hidden_sheets
 from aggregator.render.safe_write import write_replacing
 from aggregator.render.xlsx_layout import LINE_HEIGHT, tallest, wrapped_height
 from aggregator.units import Unit, reporting_name
@@ -26,7 +27,6 @@ from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
 GUIDE_SHEET = "Hướng dẫn"
-LISTS_SHEET = "_danh_muc"
 INPUT_FILL = "#FFF2CC"
 MAX_COUNT = 10**9
 FONT = "Times New Roman"
@@ -247,18 +247,6 @@ def _signatures(ws: Worksheet, f: Formats, row: int, left: tuple[int, int],
     put(row + 2, *right, "(Ký, ghi rõ họ tên, đóng dấu)", f.sign_note)
 
 
-def _write_lists(wb: xlsxwriter.Workbook, units: list[Unit]) -> str | None:
-    if not units:
-        return None
-    ws = wb.add_worksheet(LISTS_SHEET)
-    for r, u in enumerate(units):
-        ws.write_string(r, 0, u.code)
-        ws.write_string(r, 1, u.name)
-    ws.hide()
-    ws.protect()
-    return f"='{LISTS_SHEET}'!$A$1:$A${len(units)}"
-
-
 def write_form_template(
     path: Path,
     form: FormSpec,
@@ -372,15 +360,7 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     _print_setup(guide)
 
     # Hidden sheets: identification, and the unit list behind the "Mã đơn vị" dropdown ----------
-    meta = wb.add_worksheet(META_SHEET)
-    for r, (key, value) in enumerate([("form", form.code), ("version", form.version),
-                                      ("period", period.code if period else ""),
-                                      ("unit", unit.code if unit else "")]):
-        meta.write_string(r, 0, key)
-        meta.write(r, 1, value)
-    meta.protect()
-    meta.hide()
-    source = _write_lists(wb, unit_choices or [])
+    source = write_hidden_sheets(wb, form, period, unit, unit_choices or [])
     if source:
         info.data_validation(3, 1, 3, 1, {"validate": "list", "source": source,
                                           "error_title": "Mã đơn vị",
