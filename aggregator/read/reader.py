@@ -112,9 +112,18 @@ def carried_units(book: RawWorkbook) -> tuple[dict[str, Unit], str | None]:
     return {u.code: u for u in found}, version
 
 
-def _carried_chain(book: RawWorkbook, code: str) -> tuple[Unit, ...]:
-    """The carried identity of `code` and the carried identities above it, nearest first."""
-    carried, _ = carried_units(book)
+def _carried_chain(data: bytes, book: RawWorkbook, limits: Limits) -> tuple[Unit, ...]:
+    """For a unit code the registry does not know: its identity as the form carries it and the
+    carried identities above it, nearest first. The dropdown's hidden list is read only here (a
+    broken one costs this, never the file)."""
+    found = find_labelled(book, UNIT_LABEL)
+    code = normalize_code(found.value) if found and found.value not in ("", None) else ""
+    try:
+        with_lists = open_workbook(data, hidden=frozenset({META_SHEET, LISTS_SHEET}),
+                                   max_rows=limits.max_rows, max_cols=limits.max_cols)
+    except (SheetTooLarge, WorkbookUnreadable):
+        return ()
+    carried, _ = carried_units(with_lists)
     chain: list[Unit] = []
     unit = carried.get(code)
     while unit is not None and unit not in chain:
@@ -123,8 +132,7 @@ def _carried_chain(book: RawWorkbook, code: str) -> tuple[Unit, ...]:
     return tuple(chain)
 
 
-def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue],
-                   result: ReadResult | None = None) -> Unit | None:
+def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) -> Unit | None:
     found = find_labelled(book, UNIT_LABEL)
     code = normalize_code(found.value) if found and found.value not in ("", None) else ""
     unit = units.get(code) if code else None
@@ -154,8 +162,6 @@ def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue],
                                  candidates="; ".join(_placed(u, units) for u in candidates)))
     elif code:
         issues.append(make_issue("unit-unknown", value=code, **where))
-        if result is not None:
-            result.carried = _carried_chain(book, code)
     else:
         issues.append(make_issue("unit-missing", **where))
     return None
@@ -225,7 +231,7 @@ def read_book(book: RawWorkbook, path: Path, forms: FormRegistry, units: UnitReg
         result.issues.append(make_issue("form-version-incompatible", form=form.code,
                                         found=result.form_version, version=form.version))
         return result
-    result.unit = _identify_unit(book, units, result.issues, result)
+    result.unit = _identify_unit(book, units, result.issues)
     result.period = _identify_period(book, result)
 
     if form.line_list:
@@ -256,7 +262,7 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
     if not isinstance(data, bytes):
         return ReadResult(path=path, issues=[data])
     try:
-        book = open_workbook(data, hidden=frozenset({META_SHEET, LISTS_SHEET}), max_rows=limits.max_rows,
+        book = open_workbook(data, hidden=frozenset({META_SHEET}), max_rows=limits.max_rows,
                              max_cols=limits.max_cols)
     except SheetTooLarge as exc:
         return ReadResult(path=path, issues=[make_issue(
@@ -267,6 +273,8 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
         return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
     result = read_book(book, path, forms, units)
+    if result.unit is None and any(i.code == "unit-unknown" for i in result.issues):
+        result.carried = _carried_chain(data, book, limits)
     blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}
     if blanks and path.suffix.lower() in (".xlsx", ".xlsm"):
         result.uncalculated = frozenset(uncalculated(data, blanks))
