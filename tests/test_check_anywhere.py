@@ -211,6 +211,25 @@ def test_wrong_period_names_cell_b6_lists_the_plan_and_is_coloured_in_the_feedba
     assert "2024-Y" in cell.comment.text
 
 
+@pytest.mark.parametrize("typed, code", [("Quý 3/2024", "period-unknown"),
+                                         ("", "period-missing")])
+def test_an_unreadable_or_missing_period_lists_the_plan_not_a_fixed_year(tmp_path, typed, code):
+    """Before: 'Hãy ghi “2024-H1” … hoặc “2024-Y”' whatever the plan (wrong from 2025 on)."""
+    root = tmp_path / "ws"
+    init_workspace(root)
+    toml = root / "aggregator.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('period = "2024-Y"',
+                                                             'period = "2025-Y"'), encoding="utf-8")
+    [form] = api.make_templates(root, form="CCHC", per_unit=False)
+    values, _ = sample_form("CCHC")
+    f = fill_by_contract(form, tmp_path / "cchc.xlsx", values, "STP", typed)
+    [outcome] = api.check_files(root, [f])
+    [issue] = [i for i in outcome.errors if i.code == code]
+    assert (issue.sheet, issue.cell) == ("Thông tin", "B6")
+    assert issue.message.endswith("Hãy chọn kỳ trong danh sách của ô này (các kỳ của biểu CCHC "
+                                  "trong kế hoạch: 2025-Y).")
+
+
 def test_a_form_with_no_round_in_the_plan_lists_the_plan(tmp_path):
     from aggregator.validate.validator import plan_periods
     from aggregator.workspace.config import Config

@@ -8,8 +8,13 @@ from rich.markup import escape
 
 from aggregator import api
 from aggregator.cli.app import app
-from aggregator.cli.common import WORKSPACE_HELP, JsonOpt, existing_workspace, fail, guarded
+from aggregator.cli.common import JsonOpt, existing_workspace, fail, guarded
 from aggregator.cli.output import console, files_table, print_issues, print_json
+
+
+CHECK_WORKSPACE_HELP = ("Thư mục làm việc (mặc định: thư mục hiện tại; ở thư mục không phải thư mục "
+                        "làm việc thì kiểm tra theo kế hoạch, danh mục đơn vị có sẵn và danh mục "
+                        "ghi trong biểu).")
 
 
 def _given_workspace(path: Path | None) -> Path | None:
@@ -19,9 +24,7 @@ def _given_workspace(path: Path | None) -> Path | None:
 
 CheckWorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", callback=_given_workspace,
-                 help=WORKSPACE_HELP.replace("thư mục hiện tại",
-                                             "thư mục hiện tại; ở thư mục bất kỳ cũng được"))]
+    typer.Option("--workspace", "-w", callback=_given_workspace, help=CHECK_WORKSPACE_HELP)]
 
 
 @app.command("check")

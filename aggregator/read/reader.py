@@ -40,6 +40,8 @@ LISTS_SHEET = "_danh_muc"  # the units of the "Mã đơn vị" dropdown, with th
 UNIT_LABEL = "Mã đơn vị"
 UNIT_NAME_LABEL = "Tên đơn vị"
 PERIOD_LABEL = "Kỳ báo cáo"
+# What a period looks like, for messages made without the plan (the validator names the plan's)
+PERIOD_SHAPES = "NĂM-H1 là 6 tháng đầu năm, NĂM-Y là cả năm, ví dụ 2024-H1"
 
 
 @dataclass
@@ -54,8 +56,9 @@ class ReadResult:
     issues: list[Issue] = field(default_factory=list)
     # (sheet, cell) of indicator cells holding a formula that was never calculated: read as blank
     uncalculated: frozenset[tuple[str, str]] = frozenset()
-    # (sheet, cell) where the period was read: wrong-period messages point there
+    # (sheet, cell) where the period was read, and what it held: wrong-period messages point there
     period_at: tuple[str, str] | None = None
+    period_value: object = None
     # A unit code the registry does not know but the form carries (its hidden sheets, written by
     # the office's generator, fingerprint intact): that identity, then its carried ancestors.
     # Only `check` away from a workspace may trust it (see `trust_carried`); `run` never does.
@@ -207,16 +210,15 @@ def _identify_period(book: RawWorkbook, result: ReadResult) -> Period | None:
     issues = result.issues
     found = find_labelled(book, PERIOD_LABEL)
     if found is not None:
-        result.period_at = (found.sheet, found.cell)
+        result.period_at, result.period_value = (found.sheet, found.cell), found.value
     if found is None or found.value in ("", None):
         where = {"sheet": found.sheet, "cell": found.cell} if found else {}
-        issues.append(make_issue("period-missing", **where))
+        issues.append(make_issue("period-missing", **where, plan=PERIOD_SHAPES))
         return None
     period = parse_period(found.value)
     if period is None:
-        issues.append(
-            make_issue("period-unknown", sheet=found.sheet, cell=found.cell, value=found.value)
-        )
+        issues.append(make_issue("period-unknown", sheet=found.sheet, cell=found.cell,
+                                 value=found.value, plan=PERIOD_SHAPES))
     return period
 
 

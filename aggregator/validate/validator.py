@@ -30,6 +30,14 @@ def _validity_issue(unit: Unit, round_: RoundConfig, period: str) -> Issue:
     return make_issue("unit-not-yet-valid", valid_from=short_date(unit.valid_from), **common)
 
 
+def _period_worded(issue: Issue, read: ReadResult, config: Config) -> Issue:
+    """A missing or unreadable period, told with the periods the plan has for the form."""
+    if issue.code not in ("period-missing", "period-unknown") or read.form is None:
+        return issue
+    return make_issue(issue.code, sheet=issue.sheet, cell=issue.cell, value=read.period_value,
+                      plan=plan_periods(config, read.form.code))
+
+
 def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -> list[Issue]:
     if not read.identified:
         return []
@@ -112,6 +120,7 @@ def validate_reports(reports: list[FileReport], config: Config, history: History
     by_form: dict[str, list[int]] = defaultdict(list)
     for pos, report in enumerate(reports):
         read = report.read
+        report.issues = [_period_worded(i, read, config) for i in report.issues]
         report.issues.extend(_identity_issues(read, config, below))
         if read.form is not None:
             by_form[read.form.code].append(pos)
