@@ -61,7 +61,8 @@ class ReadResult:
     period_value: object = None
     # A unit code the registry does not know but the form carries (its hidden sheets, written by
     # the office's generator, fingerprint intact): that identity, then its carried ancestors.
-    # Only `check` away from a workspace may trust it (see `trust_carried`); `run` never does.
+    # Only `check` away from a workspace may trust it (validate.validator.trust_carried); `run`
+    # never does.
     carried: tuple[Unit, ...] = ()
 
     @property
@@ -100,10 +101,10 @@ def _identify_form(book: RawWorkbook, forms: FormRegistry) -> tuple[FormSpec | N
     return None, None
 
 
-def carried_units(book: RawWorkbook) -> tuple[dict[str, Unit], str | None]:
+def _carried_units(book: RawWorkbook) -> dict[str, Unit]:
     """The unit identities the form's hidden sheets carry (the unit it is issued to, the units of
-    its dropdown), by code, and the list version `_meta` records; none when the rows no longer
-    match that version (edited by hand, or not written by the generator)."""
+    its dropdown), by code; none when they no longer match the version (`units_version`) `_meta`
+    records (edited by hand, or not written by the generator)."""
     meta_sheet, lists = book.sheet(META_SHEET), book.sheet(LISTS_SHEET)
     rows = [row[1:] for row in (meta_sheet.rows if meta_sheet else [])
             if row and str(row[0]).strip() == "unit_identity"]
@@ -111,8 +112,8 @@ def carried_units(book: RawWorkbook) -> tuple[dict[str, Unit], str | None]:
     found = [u for u in map(unit_of_row, rows) if u is not None]
     version = str(_meta(book).get("units_version") or "").strip() or None
     if not found or version is None or fingerprint(found) != version:
-        return {}, version
-    return {u.code: u for u in found}, version
+        return {}
+    return {u.code: u for u in found}
 
 
 def _carried_chain(data: bytes, book: RawWorkbook, limits: Limits) -> tuple[Unit, ...]:
@@ -126,7 +127,7 @@ def _carried_chain(data: bytes, book: RawWorkbook, limits: Limits) -> tuple[Unit
                                    max_rows=limits.max_rows, max_cols=limits.max_cols)
     except (SheetTooLarge, WorkbookUnreadable):
         return ()
-    carried, _ = carried_units(with_lists)
+    carried = _carried_units(with_lists)
     chain: list[Unit] = []
     unit = carried.get(code)
     while unit is not None and unit not in chain:
