@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -174,6 +175,23 @@ def test_a_hand_edited_hidden_list_is_not_trusted_and_run_never_trusts_the_form(
     result = api.run(root, date(2024, 6, 1))
     assert sorted((f.status, [i.code for i in f.errors]) for f in result.files) == [
         ("rejected", ["unit-unknown"]), ("rejected", ["unit-unknown"])]
+
+
+def test_a_broken_hidden_list_costs_the_carried_identity_not_the_file(office, tmp_path):
+    here = anywhere(tmp_path)
+    f = filled(blank(office), tmp_path / "tthcc.xlsx", "TTHCC")
+    with zipfile.ZipFile(f) as zin:
+        assert "_danh_muc" in zin.read("xl/workbook.xml").decode().split("<sheet ")[5]
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    parts["xl/worksheets/sheet5.xml"] = parts["xl/worksheets/sheet5.xml"].replace(
+        b"</sheetData>", b'<row r="900"><c r="A900" t="n"><v>abc</v></c></row></sheetData>')
+    broken = here / "hong.xlsx"
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    [outcome] = api.check_files(here, [broken])
+    assert [i.code for i in outcome.errors] == ["unit-unknown"]  # read, but TTHCC is not known
+    assert outcome.units_from == "built-in"
 
 
 @needs_libreoffice
