@@ -11,7 +11,6 @@ from aggregator.cli.app import app
 from aggregator.cli.common import JsonOpt, existing_workspace, fail, guarded
 from aggregator.cli.output import console, files_table, print_issues, print_json
 
-
 CHECK_WORKSPACE_HELP = ("Thư mục làm việc (mặc định: thư mục hiện tại; ở thư mục không phải thư mục "
                         "làm việc thì kiểm tra theo kế hoạch, danh mục đơn vị có sẵn và danh mục "
                         "ghi trong biểu).")
