@@ -12,6 +12,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from aggregator.os_errors import Interrupted
 from aggregator.pipeline import runlog
 from aggregator.pipeline.context import Context, open_context
 from aggregator.pipeline.ingest import history as ledger_history
-from aggregator.pipeline.ingest import ingest, levels, outcome_of, run_clock
+from aggregator.pipeline.ingest import ingest, outcome_of, run_clock
 from aggregator.pipeline.timing import Stopwatch
 from aggregator.render.forms.template import write_form_template
 from aggregator.render.output_guard import OutputGuard
@@ -41,10 +42,11 @@ from aggregator.results import (
     UnitsImport,
 )
 from aggregator.units import UnitRegistry, UnitsError, gso
+from aggregator.units.carried import with_carried
 from aggregator.units.restructure import restructure
 from aggregator.units.sheet import write_units
 from aggregator.validate.judgment import History
-from aggregator.validate.validator import validate_reports
+from aggregator.validate.validator import trust_carried, validate_reports
 from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace import Workspace
 from aggregator.workspace.config import ConfigError, RoundConfig
@@ -93,7 +95,12 @@ def _templates(ctx: Context, form: str | None, period: str | None, per_unit: boo
 
 # check ----------------------------------------------------------------------------------------
 def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
-    """Validate files without ingesting them: nothing is copied, moved or recorded."""
+    """Validate files without ingesting them: nothing is copied, moved or recorded.
+
+    Where the unit list is the built-in one (no workspace, or a workspace without its own list:
+    a unit checking its file before sending), a unit code that list lacks is taken with the
+    identity the office's form carries in its hidden sheets; the outcome says so (`units_from`).
+    A workspace's own list is never overridden: `check` there judges as `run` will."""
     ctx = open_context(root)
     with ctx.workers() as workers:
         checked = workers.read(files)
@@ -101,9 +108,15 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     if ctx.workspace.ledger.exists():
         with Ledger(ctx.workspace.ledger) as ledger:
             hist = ledger_history(ledger, ctx.config)
-    reports = validate_reports(checked, ctx.config, hist, levels(ctx), ctx.units)
-    return [outcome_of(report, str(f), sha256_of(f), "valid" if report.acceptable else "invalid",
-                       None) for f, report in zip(files, reports)]
+    units, sources = ctx.units, ["workspace" if ctx.config.units_file else "built-in"] * len(files)
+    if ctx.config.units_file is None:
+        units = with_carried(units, [u for r in checked for u in r.read.carried])
+        sources = ["form" if trust_carried(r, units) else s for r, s in zip(checked, sources)]
+    reports = validate_reports(checked, ctx.config, hist, {u.code: u.level for u in units.units},
+                               units)
+    return [replace(outcome_of(report, str(f), sha256_of(f),
+                               "valid" if report.acceptable else "invalid", None), units_from=s)
+            for f, report, s in zip(files, reports, sources)]
 
 
 # run ------------------------------------------------------------------------------------------

@@ -90,11 +90,12 @@ _TYPES = [
     IssueType("unit-not-expected", "error", "nhận diện", "Đơn vị không thuộc diện báo cáo",
               "Đơn vị {unit} không thuộc diện nộp biểu {form} kỳ {period} cho cấp này."),
     IssueType("period-missing", "error", "nhận diện", "Thiếu kỳ báo cáo",
-              "Chưa điền kỳ báo cáo. Hãy ghi “2024-H1” (6 tháng đầu năm) hoặc “2024-Y” (cả năm)."),
+              "Chưa điền kỳ báo cáo. Hãy chọn kỳ trong danh sách của ô này ({plan})."),
     IssueType("period-unknown", "error", "nhận diện", "Kỳ báo cáo không hợp lệ",
-              "Kỳ báo cáo “{value}” không hợp lệ. Hãy ghi dạng “2024-H1” hoặc “6 tháng đầu năm 2024”."),
+              "Kỳ báo cáo “{value}” không hợp lệ. Hãy chọn kỳ trong danh sách của ô này ({plan})."),
     IssueType("period-not-in-plan", "error", "nhận diện", "Kỳ báo cáo không có trong kế hoạch",
-              "Biểu {form} kỳ {period} không có trong kế hoạch báo cáo. Hãy kiểm tra lại kỳ báo cáo."),
+              "Biểu {form} kỳ {period} không có trong kế hoạch báo cáo ({plan}). Hãy chọn "
+              "lại kỳ báo cáo ở ô này."),
     # layout
     IssueType("data-header-missing", "error", "cấu trúc", "Không tìm thấy bảng số liệu",
               "Không tìm thấy dòng tiêu đề có cột “Mã chỉ tiêu” và “Số liệu”. "

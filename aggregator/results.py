@@ -42,11 +42,16 @@ class FileOutcome:
     received: str | None = None
     received_from: str | None = None
     sender: str | None = None
+    # `check`: the unit list the unit was identified by — "workspace" (the workspace's own list),
+    # "built-in" (the program's, no workspace list), "form" (the identity the office's form
+    # carries, for a unit the built-in list lacks; `run` decides by the office's list)
+    units_from: str | None = None
 
     def to_dict(self) -> dict:
         extra = {key: value for key, value in (("received", self.received),
                                                ("received_from", self.received_from),
-                                               ("sender", self.sender)) if value is not None}
+                                               ("sender", self.sender),
+                                               ("units_from", self.units_from)) if value is not None}
         return {
             "name": self.name,
             "sha256": self.sha256,

@@ -96,7 +96,7 @@ CASES = [
          post=_set_label_value("Tên đơn vị", "Sở Nội vụ")),
     Case("period-missing", "DKT", "period-missing", "Kỳ báo cáo", period=""),
     Case("period-unknown-ods", "KTCV", "period-unknown", "Kỳ báo cáo", period="Quý 3/2024", fmt="ods"),
-    Case("period-not-in-plan", "CCHC", "period-not-in-plan", None, period="2024-H1"),
+    Case("period-not-in-plan", "CCHC", "period-not-in-plan", "Kỳ báo cáo", period="2024-H1"),
     Case("data-header-missing", "KTCV", "data-header-missing", None,
          post=_rename("Số liệu", "Giá trị")),
     Case("line-list-header-missing", "KPKN", "line-list-header-missing", None,

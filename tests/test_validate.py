@@ -87,7 +87,7 @@ def test_fewer_apology_letters_is_only_a_warning(blank_ktcv, tmp_path):
         ("XYZ", "2024-H1", "unit-unknown", "B4"),
         ("", "2024-H1", "unit-missing", "B4"),
         ("STP", "Quý 3", "period-unknown", "B6"),
-        ("STP", "2023-Y", "period-not-in-plan", None),
+        ("STP", "2023-Y", "period-not-in-plan", "B6"),
     ],
 )
 def test_identification_problems(blank_ktcv, tmp_path, unit, period, code, cell):

@@ -53,7 +53,8 @@ def _read(path: str) -> tuple:
     report = check_file(read_file(Path(path), forms, units, limits))
     r = report.read
     return (r.form.code if r.form else None, r.form_version, r.unit.code if r.unit else None,
-            r.period, r.cells, r.items, report.values, report.items, report.issues)
+            r.period, r.cells, r.items, report.values, report.items, report.issues, r.period_at,
+            r.period_value, r.carried)
 
 
 class Workers:
@@ -168,7 +169,9 @@ class Workers:
             return check_file(ReadResult(path, issues=[make_issue("file-crashed-reader")]))
 
     def _report(self, path: Path, data: tuple) -> FileReport:
-        form, version, unit, period, cells, items, values, rows, issues = data
+        (form, version, unit, period, cells, items, values, rows, issues, period_at, period_value,
+         carried) = data
         read = ReadResult(path, self.forms.get(form) if form else None, version,
-                          self.units.get(unit) if unit else None, period, cells, items)
+                          self.units.get(unit) if unit else None, period, cells, items,
+                          period_at=period_at, period_value=period_value, carried=carried)
         return FileReport(read, values, rows, issues)

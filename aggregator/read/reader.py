@@ -32,12 +32,16 @@ from aggregator.read.workbook import (
 )
 from aggregator.text import fold
 from aggregator.units import Unit, UnitRegistry, normalize_code
+from aggregator.units.carried import fingerprint, unit_of_row
 from aggregator.vn_format import number
 
 META_SHEET = "_meta"
+LISTS_SHEET = "_danh_muc"  # the units of the "Mã đơn vị" dropdown, with their identities
 UNIT_LABEL = "Mã đơn vị"
 UNIT_NAME_LABEL = "Tên đơn vị"
 PERIOD_LABEL = "Kỳ báo cáo"
+# What a period looks like, for messages made without the plan (the validator names the plan's)
+PERIOD_SHAPES = "NĂM-H1 là 6 tháng đầu năm, NĂM-Y là cả năm, ví dụ 2024-H1"
 
 
 @dataclass
@@ -52,6 +56,14 @@ class ReadResult:
     issues: list[Issue] = field(default_factory=list)
     # (sheet, cell) of indicator cells holding a formula that was never calculated: read as blank
     uncalculated: frozenset[tuple[str, str]] = frozenset()
+    # (sheet, cell) where the period was read, and what it held: wrong-period messages point there
+    period_at: tuple[str, str] | None = None
+    period_value: object = None
+    # A unit code the registry does not know but the form carries (its hidden sheets, written by
+    # the office's generator, fingerprint intact): that identity, then its carried ancestors.
+    # Only `check` away from a workspace may trust it (validate.validator.trust_carried); `run`
+    # never does.
+    carried: tuple[Unit, ...] = ()
 
     @property
     def identified(self) -> bool:
@@ -87,6 +99,41 @@ def _identify_form(book: RawWorkbook, forms: FormRegistry) -> tuple[FormSpec | N
                         if title in folded:
                             return spec, None
     return None, None
+
+
+def _carried_units(book: RawWorkbook) -> dict[str, Unit]:
+    """The unit identities the form's hidden sheets carry (the unit it is issued to, the units of
+    its dropdown), by code; none when they no longer match the version (`units_version`) `_meta`
+    records (edited by hand, or not written by the generator)."""
+    meta_sheet, lists = book.sheet(META_SHEET), book.sheet(LISTS_SHEET)
+    rows = [row[1:] for row in (meta_sheet.rows if meta_sheet else [])
+            if row and str(row[0]).strip() == "unit_identity"]
+    rows += list(lists.rows) if lists else []
+    found = [u for u in map(unit_of_row, rows) if u is not None]
+    version = str(_meta(book).get("units_version") or "").strip() or None
+    if not found or version is None or fingerprint(found) != version:
+        return {}
+    return {u.code: u for u in found}
+
+
+def _carried_chain(data: bytes, book: RawWorkbook, limits: Limits) -> tuple[Unit, ...]:
+    """For a unit code the registry does not know: its identity as the form carries it and the
+    carried identities above it, nearest first. The dropdown's hidden list is read only here (a
+    broken one costs this, never the file)."""
+    found = find_labelled(book, UNIT_LABEL)
+    code = normalize_code(found.value) if found and found.value not in ("", None) else ""
+    try:
+        with_lists = open_workbook(data, hidden=frozenset({META_SHEET, LISTS_SHEET}),
+                                   max_rows=limits.max_rows, max_cols=limits.max_cols)
+    except (SheetTooLarge, WorkbookUnreadable):
+        return ()
+    carried = _carried_units(with_lists)
+    chain: list[Unit] = []
+    unit = carried.get(code)
+    while unit is not None and unit not in chain:
+        chain.append(unit)
+        unit = carried.get(unit.parent) if unit.parent else None
+    return tuple(chain)
 
 
 def _identify_unit(book: RawWorkbook, units: UnitRegistry, issues: list[Issue]) -> Unit | None:
@@ -160,17 +207,19 @@ def _identity_conflicts(unit: Unit, name: str, meta: dict[str, object],
     return conflicts
 
 
-def _identify_period(book: RawWorkbook, issues: list[Issue]) -> Period | None:
+def _identify_period(book: RawWorkbook, result: ReadResult) -> Period | None:
+    issues = result.issues
     found = find_labelled(book, PERIOD_LABEL)
+    if found is not None:
+        result.period_at, result.period_value = (found.sheet, found.cell), found.value
     if found is None or found.value in ("", None):
         where = {"sheet": found.sheet, "cell": found.cell} if found else {}
-        issues.append(make_issue("period-missing", **where))
+        issues.append(make_issue("period-missing", **where, plan=PERIOD_SHAPES))
         return None
     period = parse_period(found.value)
     if period is None:
-        issues.append(
-            make_issue("period-unknown", sheet=found.sheet, cell=found.cell, value=found.value)
-        )
+        issues.append(make_issue("period-unknown", sheet=found.sheet, cell=found.cell,
+                                 value=found.value, plan=PERIOD_SHAPES))
     return period
 
 
@@ -186,7 +235,7 @@ def read_book(book: RawWorkbook, path: Path, forms: FormRegistry, units: UnitReg
                                         found=result.form_version, version=form.version))
         return result
     result.unit = _identify_unit(book, units, result.issues)
-    result.period = _identify_period(book, result.issues)
+    result.period = _identify_period(book, result)
 
     if form.line_list:
         result.items, sheet = read_line_list(book, form.line_list)
@@ -227,6 +276,8 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
         return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
     result = read_book(book, path, forms, units)
+    if result.unit is None and any(i.code == "unit-unknown" for i in result.issues):
+        result.carried = _carried_chain(data, book, limits)
     blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}
     if blanks and path.suffix.lower() in (".xlsx", ".xlsm"):
         result.uncalculated = frozenset(uncalculated(data, blanks))

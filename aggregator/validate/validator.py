@@ -30,12 +30,22 @@ def _validity_issue(unit: Unit, round_: RoundConfig, period: str) -> Issue:
     return make_issue("unit-not-yet-valid", valid_from=short_date(unit.valid_from), **common)
 
 
+def _period_worded(issue: Issue, read: ReadResult, config: Config) -> Issue:
+    """A missing or unreadable period, told with the periods the plan has for the form."""
+    if issue.code not in ("period-missing", "period-unknown") or read.form is None:
+        return issue
+    return make_issue(issue.code, sheet=issue.sheet, cell=issue.cell, value=read.period_value,
+                      plan=plan_periods(config, read.form.code))
+
+
 def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -> list[Issue]:
     if not read.identified:
         return []
     round_ = config.round_for(read.form.code, read.period)
     if round_ is None:
-        return [make_issue("period-not-in-plan", form=read.form.code, period=read.period.label)]
+        sheet, cell = read.period_at or (None, None)
+        return [make_issue("period-not-in-plan", sheet=sheet, cell=cell, form=read.form.code,
+                           period=read.period.label, plan=plan_periods(config, read.form.code))]
     unit = read.unit
     outside = below is not None and unit.code not in below
     if outside or (round_.submitters and not unit.submits(read.form.code, round_.submitters)):
@@ -44,6 +54,29 @@ def _identity_issues(read: ReadResult, config: Config, below: set[str] | None) -
     if round_.submitters and not unit.valid_on(round_.deadline):
         return [_validity_issue(unit, round_, read.period.label)]
     return []
+
+
+def plan_periods(config: Config, form: str) -> str:
+    """'các kỳ của biểu KTCV trong kế hoạch: 2024-H1, 2024-Y' — what the period cell may hold."""
+    periods = [r.parsed_period.code for r in config.rounds if r.form == form]
+    if periods:
+        return f"các kỳ của biểu {form} trong kế hoạch: {', '.join(periods)}"
+    others = ", ".join(f"{r.form} {r.parsed_period.code}" for r in config.rounds)
+    return f"kế hoạch không có kỳ nào của biểu {form}; các kỳ trong kế hoạch: {others or 'không có'}"
+
+
+def trust_carried(report: FileReport, units: UnitRegistry) -> bool:
+    """Take the unit identity the form carries (`ReadResult.carried`) when the typed code is
+    unknown to the built-in list but `units` (that list and the carried units) places it: the
+    unit is identified and its `unit-unknown` error withdrawn. For `check` away from the office's
+    workspace only: `run` judges by the workspace's list alone."""
+    read = report.read
+    if read.unit is not None or not read.carried or units.get(read.carried[0].code) is None:
+        return False
+    read.unit = units.get(read.carried[0].code)
+    report.issues = [i for i in report.issues if i.code != "unit-unknown"]
+    read.issues = [i for i in read.issues if i.code != "unit-unknown"]
+    return True
 
 
 def _uncalculated(issue: Issue, cells: frozenset[tuple[str, str]]) -> Issue:
@@ -87,6 +120,7 @@ def validate_reports(reports: list[FileReport], config: Config, history: History
     by_form: dict[str, list[int]] = defaultdict(list)
     for pos, report in enumerate(reports):
         read = report.read
+        report.issues = [_period_worded(i, read, config) for i in report.issues]
         report.issues.extend(_identity_issues(read, config, below))
         if read.form is not None:
             by_form[read.form.code].append(pos)

@@ -2,9 +2,11 @@
 
 Layout (the external contract): info sheet with "Mã đơn vị" / "Kỳ báo cáo" labels and the value to
 their right; a data sheet whose tables each have a header row with "Mã chỉ tiêu" and "Số liệu" (or
-one column per option key of a matrix); line lists under a header of column labels; a hidden `_meta`
-sheet with the form code and version; an instructions sheet. Input cells are unlocked and shaded, the
-rest is protected without a password. Totals are input cells: the reader checks them, never trusts.
+one column per option key of a matrix); line lists under a header of column labels; hidden `_meta`
+and `_danh_muc` sheets (meta.py: form, version, the units the form carries); an instructions sheet.
+Input cells are unlocked and shaded, the rest is protected without a password. Totals are input
+cells: the reader checks them, never trusts. Right of the tables a "Kiểm tra" column and two status
+cells tell the unit, live, what the validator would reject (checks.py); the reader ignores them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from aggregator.forms import FormSpec, Indicator, LineList, Matrix
-from aggregator.read import META_SHEET, PERIOD_LABEL, UNIT_LABEL
+from aggregator.read import LISTS_SHEET, PERIOD_LABEL, UNIT_LABEL
 from aggregator.render.forms.checks import (
     BLANK,
     CHECK_HEADER,
@@ -38,6 +40,7 @@ from aggregator.render.forms.checks import (
     status_formula,
     status_text,
 )
+from aggregator.render.forms.meta import write_hidden_sheets
 from aggregator.render.safe_write import write_replacing
 from aggregator.render.xlsx_layout import LINE_HEIGHT, tallest, wrapped_height
 from aggregator.units import Unit, reporting_name
@@ -46,7 +49,6 @@ from aggregator.workspace.config import Config, RoundConfig
 
 INFO_SHEET = "Thông tin"
 GUIDE_SHEET = "Hướng dẫn"
-LISTS_SHEET = "_danh_muc"
 INPUT_FILL = "#FFF2CC"
 MAX_COUNT = 10**9
 FONT = "Times New Roman"
@@ -414,18 +416,6 @@ def _write_checks(ws: Worksheet, info: Worksheet, f: Formats, form: FormSpec, si
               lambda _row: info_cell)
 
 
-def _write_lists(wb: xlsxwriter.Workbook, units: list[Unit]) -> str | None:
-    if not units:
-        return None
-    ws = wb.add_worksheet(LISTS_SHEET)
-    for r, u in enumerate(units):
-        ws.write_string(r, 0, u.code)
-        ws.write_string(r, 1, u.name)
-    ws.hide()
-    ws.protect()
-    return f"='{LISTS_SHEET}'!$A$1:$A${len(units)}"
-
-
 def write_form_template(
     path: Path,
     form: FormSpec,
@@ -553,15 +543,7 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     _print_setup(guide)
 
     # Hidden sheets: identification, and the unit list behind the "Mã đơn vị" dropdown ----------
-    meta = wb.add_worksheet(META_SHEET)
-    for r, (key, value) in enumerate([("form", form.code), ("version", form.version),
-                                      ("period", period.code if period else ""),
-                                      ("unit", unit.code if unit else "")]):
-        meta.write_string(r, 0, key)
-        meta.write(r, 1, value)
-    meta.protect()
-    meta.hide()
-    source = _write_lists(wb, unit_choices or [])
+    source = write_hidden_sheets(wb, form, period, unit, unit_choices or [])
     if source:
         info.data_validation(3, 1, 3, 1, {"validate": "list", "source": source,
                                           "error_title": "Mã đơn vị",
