@@ -13,7 +13,7 @@ from aggregator.cli.output import console, files_table, print_issues, print_json
 
 @app.command("check")
 def check_command(
-    files: Annotated[list[Path], typer.Argument(help="Các tệp cần kiểm tra.")],
+    files: Annotated[list[Path], typer.Argument(help="Các tệp cần kiểm tra.", metavar="TỆP")],
     workspace: WorkspaceOpt = Path("."),
     json: JsonOpt = False,
 ) -> None:

@@ -4,12 +4,12 @@ from pathlib import Path
 
 from aggregator import api
 from aggregator.cli.app import app
-from aggregator.cli.common import AsOfOpt, JsonOpt, NewWorkspaceOpt, PdfOpt, guarded, parse_as_of
+from aggregator.cli.common import AsOfOpt, DemoWorkspaceOpt, JsonOpt, PdfOpt, guarded, parse_as_of
 from aggregator.cli.output import console, print_json, print_path, print_pdf, print_run
 
 
 @app.command("demo")
-def demo_command(workspace: NewWorkspaceOpt = Path("demo-workspace"), as_of: AsOfOpt = None,
+def demo_command(workspace: DemoWorkspaceOpt = Path("demo-workspace"), as_of: AsOfOpt = None,
                  json: JsonOpt = False, pdf: PdfOpt = False) -> None:
     """Tạo tỉnh mẫu (dữ liệu giả lập) trong thư mục làm việc và chạy tổng hợp."""
     day = parse_as_of(as_of)
