@@ -4,14 +4,26 @@ double-clicked .bat pauses)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
+from aggregator import api
 from aggregator.cli.output import print_run, unit_list
+from aggregator.intake.archive import store
+from aggregator.intake.scan import Incoming
+from tests.conftest import fill_by_contract, needs_libreoffice, sample_values, set_mtime
+from tests.test_pipeline import ON_TIME
 
 
 def _screen(result, width: int = 60) -> str:
@@ -68,9 +80,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def _in_process(*args: str):
-    import aggregator.cli  # noqa: F401  registers the commands
     from typer.testing import CliRunner
 
+    import aggregator.cli  # noqa: F401  registers the commands
     from aggregator.cli.app import app
 
     return CliRunner().invoke(app, list(args), prog_name="aggregator")
@@ -146,7 +158,7 @@ def test_every_kind_of_usage_mistake_is_one_vietnamese_line():
         assert len(lines) == 1 and lines[0].startswith("Lỗi: "), (args, result.output)
         assert said in lines[0], (args, lines[0])
         assert _english(lines[0]) == [], (args, lines[0])
-        assert lines[0].endswith(f"--help"), (args, lines[0])
+        assert lines[0].endswith("--help"), (args, lines[0])
 
 
 def test_the_bare_program_shows_its_vietnamese_help():
@@ -154,3 +166,147 @@ def test_the_bare_program_shows_its_vietnamese_help():
     assert result.exit_code == 2
     assert "Cách dùng: aggregator [TÙY CHỌN] LỆNH [...]" in result.output
     assert _english(result.output) == []
+
+
+# --- rejected/ named for the clerk ---------------------------------------------------------------
+
+def test_a_rejected_file_keeps_the_units_name_first_and_its_note_beside_it(demo_run):
+    [rejected] = [f for f in demo_run.files if f.status == "rejected"]
+    original = rejected.name.rsplit("/", 1)[-1]  # "Báo cáo KTCV năm 2024 - Sở Xây dựng.xlsx"
+    stem = original.removesuffix(".xlsx")
+    assert rejected.stored.parent.name == "rejected"
+    assert rejected.stored.name == f"{stem} ({rejected.sha256[:12]}).xlsx"
+    assert rejected.note == rejected.stored.with_name(rejected.stored.name + ".loi.txt")
+    assert rejected.stored.is_file() and rejected.note.is_file()
+    assert sorted(p.name for p in rejected.stored.parent.iterdir()) == sorted(
+        [rejected.stored.name, rejected.note.name])
+
+
+def test_two_rejected_files_of_one_name_are_both_kept(tmp_path):
+    folder, stored = tmp_path / "inbox", []
+    for unit, text in (("a", b"one"), ("b", b"two")):
+        source = folder / unit / "Báo cáo.xlsx"
+        source.parent.mkdir(parents=True)
+        source.write_bytes(text)
+        stat = source.stat()
+        incoming = Incoming(source, f"{unit}/Báo cáo.xlsx", hashlib.sha256(text).hexdigest(),
+                            stat.st_size, datetime.now(), stat.st_mtime_ns)
+        stored.append(store(incoming, tmp_path / "rejected"))
+    assert stored[0] != stored[1]
+    assert all(p.name.startswith("Báo cáo (") and p.suffix == ".xlsx" for p in stored)
+    assert [p.read_bytes() for p in stored] == [b"one", b"two"]
+
+
+# --- duplicates name the file they repeat --------------------------------------------------------
+
+def test_a_duplicate_shows_the_unit_form_period_and_time_of_the_file_it_repeats(blank_ktcv):
+    root = blank_ktcv.parents[3]
+    first = fill_by_contract(blank_ktcv, root / "inbox/STP.xlsx", sample_values("STP"), "STP",
+                             "2024-H1")
+    set_mtime(first, ON_TIME)
+    (root / "inbox/bản sao").mkdir()
+    twin = root / "inbox/bản sao/Báo cáo STP.xlsx"  # the same bytes twice in one run
+    twin.write_bytes(first.read_bytes())
+    set_mtime(twin, ON_TIME)
+    one = api.run(root, date(2024, 7, 1))
+    assert sorted(f.status for f in one.files) == ["accepted", "duplicate"]
+    [kept] = [f for f in one.files if f.status == "accepted"]
+    [copy] = [f for f in one.files if f.status == "duplicate"]
+    assert (copy.unit, copy.form, copy.period) == ("STP", "KTCV", "2024-H1")
+    assert copy.duplicate_of.name == kept.name and copy.duplicate_of.status == "accepted"
+
+    again = root / "inbox/gửi lại.xlsx"  # and once more, a month later
+    again.write_bytes(kept.stored.read_bytes())
+    two = api.run(root, date(2024, 8, 1))
+    [copy] = two.files
+    assert (copy.status, copy.unit, copy.form, copy.period) == (
+        "duplicate", "STP", "KTCV", "2024-H1")
+    assert copy.duplicate_of.to_dict() == {
+        "name": kept.name, "status": "accepted", "unit": "STP", "form": "KTCV",
+        "period": "2024-H1", "received": "2024-06-14T23:59:00"}
+    assert copy.to_dict()["duplicate_of"]["name"] == kept.name  # --json
+    said = (f"Trùng lặp: gửi lại.xlsx giống hệt tệp {kept.name} (STP, KTCV 2024-H1) nhận lúc "
+            "14/6/2024 23:59, đã tiếp nhận.")
+    screen = _screen(two, width=200)
+    assert said in screen
+    assert "│ STP " in screen and "KTCV 2024-H1" in screen  # the table row, not "—"
+    log = (root / "nhat-ky-tong-hop.txt").read_text(encoding="utf-8-sig")
+    assert said in log
+
+
+# --- progress while reports are written and converted --------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_copy(demo_run, tmp_path_factory) -> Path:
+    """The demo workspace copied, for the tests that write its reports again."""
+    root = tmp_path_factory.mktemp("demo-copy") / "ws"
+    shutil.copytree(demo_run.workspace, root)
+    return root
+
+
+def test_the_library_reports_each_output_before_writing_it(demo_copy):
+    steps = []
+    result = api.report(demo_copy, date(2024, 12, 20),
+                        rendering=lambda path, done, total: steps.append((path, done, total)))
+    written = [p for r in result.rounds for p in r.outputs] + [result.reminder]
+    *before, end = steps
+    total = len(before)
+    assert end == (demo_copy / "outbox", total, total)
+    assert [(done, all_) for _, done, all_ in before] == [(i, total) for i in range(total)]
+    assert [path for path, _, _ in before if path.name != "bieu-do"] == written
+    assert len(written) >= 9
+
+
+def _in_a_terminal(*args: str) -> str:
+    """What `aggregator …` draws on a terminal (a pseudo-terminal, as a console window is)."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, COLUMNS="100", LINES="40", TERM="xterm")
+    proc = subprocess.Popen([sys.executable, "-m", "aggregator", *args], stdin=slave,
+                            stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(master, 1 << 16)
+        except OSError:  # the program has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(master)
+    assert proc.wait(timeout=300) == 0, screen.decode("utf-8", "replace")
+    return screen.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_terminal_shows_each_report_as_it_is_written(demo_copy):
+    screen = _in_a_terminal("report", "--workspace", str(demo_copy), "--as-of", "2024-12-20")
+    for name in ("tong-hop-KTCV-2024-H1.xlsx", "bao-cao-KTCV-2024-Y.docx",
+                 "bao-cao-CCHC-2024-Y.docx", "cong-van-don-doc-2024-12-20.docx"):
+        assert f"Đang lập {name}" in screen, name
+    assert "Kết quả đã ghi:" in screen
+
+
+def test_captured_output_has_no_progress_and_no_control_characters(demo_copy):
+    proc = _cli("report", "--workspace", str(demo_copy), "--as-of", "2024-12-20")
+    assert proc.returncode == 0, proc.stderr
+    assert "Kết quả đã ghi:" in proc.stdout
+    assert "Đang lập" not in proc.stdout + proc.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", proc.stdout + proc.stderr)
+
+
+@needs_libreoffice
+def test_pdf_conversion_reports_each_folder(demo_copy, tmp_path):
+    from aggregator.render.word.pdf import to_pdf
+
+    reports = sorted((demo_copy / "outbox").rglob("bao-cao-*.docx"))[:2]
+    copies = []
+    for i, report in enumerate(reports):
+        (tmp_path / f"d{i}").mkdir()
+        copies.append(shutil.copy(report, tmp_path / f"d{i}" / report.name))
+    steps = []
+    pdfs = to_pdf(copies, progress=lambda folder, done, total: steps.append((folder, done, total)))
+    assert [p.suffix for p in pdfs] == [".pdf", ".pdf"]
+    assert steps == [(tmp_path / "d0", 0, 2), (tmp_path / "d1", 1, 2), (tmp_path, 2, 2)]

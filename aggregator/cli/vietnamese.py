@@ -166,7 +166,7 @@ class VietnameseGroup(_Vietnamese, TyperGroup):
         except click_errors.UsageError as exc:
             _say(usage_message(exc))
             code = 2
-        except click_errors.Abort:
+        except typer.Abort:
             _say("Đã dừng.")
             code = 1
         except click_errors.ClickException as exc:  # pragma: no cover - no file parameters here
