@@ -1,6 +1,8 @@
-"""What a clerk reads at the end of a run, on a narrow console: paths whole on their own lines,
-long unit lists collapsed, the rejected files' explanations last (what stays on screen when the
-double-clicked .bat pauses)."""
+"""What a clerk reads, at a glance: at the end of a run on a narrow console, paths whole on their
+own lines, long unit lists collapsed, the rejected files' explanations last (what stays on screen
+when the double-clicked .bat pauses); help and mistyped commands in Vietnamese; progress while
+reports are written and converted; duplicates naming the file they repeat; rejected files under
+the unit's own name."""
 
 from __future__ import annotations
 
