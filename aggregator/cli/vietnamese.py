@@ -239,6 +239,7 @@ class VietnameseTyper(typer.Typer):
         kwargs.setdefault("add_completion", False)
         kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
         kwargs.setdefault("subcommand_metavar", COMMAND_METAVAR)
+        kwargs.setdefault("context_settings", {"help_option_names": ["--help", "-h"]})
         super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Any:
