@@ -370,9 +370,14 @@ def history(root: Path, unit: str) -> list[HistoryEntry]:
     with _read_ledger(ctx) as ledger:
         rows = ledger.history(found.code)
     names = {r["id"]: r["original_name"] for r in rows}
+    firsts = {}  # a duplicate shows the form and period of the file it repeats
+    for r in rows:
+        if r["status"] != "duplicate":
+            firsts.setdefault(r["sha256"], r)
     return [HistoryEntry(
         received_at=r["received_at"], processed_at=r["processed_at"], file=r["inbox_path"],
-        form=r["form"], period=r["period"], instance=r["instance"], status=r["status"],
+        form=firsts.get(r["sha256"], r)["form"], period=firsts.get(r["sha256"], r)["period"],
+        instance=firsts.get(r["sha256"], r)["instance"], status=r["status"],
         in_force=r["status"] == "accepted" and r["superseded_by"] is None,
         superseded_by=names.get(r["superseded_by"]), errors=r["errors"], warnings=r["warnings"],
         sender=r["sender"],

@@ -235,6 +235,10 @@ def test_a_duplicate_shows_the_unit_form_period_and_time_of_the_file_it_repeats(
     assert "│ STP " in screen and "KTCV 2024-H1" in screen  # the table row, not "—"
     log = (root / "nhat-ky-tong-hop.txt").read_text(encoding="utf-8-sig")
     assert said in log
+    history = api.history(root, "STP")
+    assert [(h.status, h.form, h.period) for h in history] == [
+        ("accepted", "KTCV", "2024-H1"), ("duplicate", "KTCV", "2024-H1"),
+        ("duplicate", "KTCV", "2024-H1")]
 
 
 # --- progress while reports are written and converted --------------------------------------------

@@ -81,7 +81,7 @@ def _copy_hashed(source: Path, tmp: Path, expected: str) -> None:
 
 
 def store(incoming: Incoming, folder: Path) -> Path:
-    """Keep the original in `folder` as '<name> (<sha12>).<ext>'; the hash makes names never collide.
+    """Keep the original in `folder` as '<name> (<sha12>).<ext>': names never collide.
 
     Idempotent: a copy already there with the same hash (from an interrupted run) is reused. The
     copy is written from the bytes hashed while copying and verified again on disk; durability
