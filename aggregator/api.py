@@ -36,6 +36,7 @@ from aggregator.results import (
     ExportResult,
     FileOutcome,
     HistoryEntry,
+    OutputProgress,
     RoundOutcome,
     RunResult,
     UnitRow,
@@ -198,7 +199,8 @@ def _reused(state: dict, fingerprint: str,
 def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
             only: tuple[str | None, str | None] = (None, None), workers=None,
             timings: dict[str, float] | None = None, notices: list[str] | None = None,
-            force: bool = False) -> tuple[list[RoundOutcome], Path | None]:
+            force: bool = False, rendering: OutputProgress | None = None
+            ) -> tuple[list[RoundOutcome], Path | None]:
     """Consolidate the rounds; with `render`, write their outputs — unless nothing they depend on
     changed since the outputs on disk were written (a re-run with nothing new reuses them), or
     `force`. What rendering had to keep instead of overwriting is added to `notices`."""
@@ -219,7 +221,7 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
     if not render:
         return [_round_outcome(r, []) for r in results], None
     outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
-                         ctx.workspace.report_template, workers, timings, guard)
+                         ctx.workspace.report_template, workers, timings, guard, rendering)
     clock.reset()
     rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
@@ -259,14 +261,16 @@ def _workspace_locked(ws: Workspace) -> Iterator[None]:
 
 
 def run(root: Path, as_of: date | None = None,
-        progress: Callable[[int, int], None] | None = None) -> RunResult:
+        progress: Callable[[int, int], None] | None = None,
+        rendering: OutputProgress | None = None) -> RunResult:
     """The monthly job: ingest everything new in the inbox, consolidate every round, render.
 
-    `progress(done, total)` is called as the new files are read. Every run, finished or failed,
-    is appended to the workspace's log (nhat-ky-tong-hop.txt)."""
+    `progress(done, total)` is called as the new files are read, `rendering(path, done, total)`
+    before each output is written (see `render_all`). Every run, finished or failed, is appended
+    to the workspace's log (nhat-ky-tong-hop.txt)."""
     started, clock = datetime.now(), time.perf_counter()
     try:
-        result = _run(root, as_of, progress)
+        result = _run(root, as_of, progress, rendering)
     except (Exception, KeyboardInterrupt, Interrupted) as exc:
         if root.is_dir():
             runlog.append(root / runlog.LOG_FILE, runlog.failure_lines(started, exc))
@@ -276,7 +280,8 @@ def run(root: Path, as_of: date | None = None,
     return result
 
 
-def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | None) -> RunResult:
+def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | None,
+         rendering: OutputProgress | None) -> RunResult:
     ctx = open_context(root)
     as_of = given or run_clock(ctx.config.zone, None).date()  # today in the plan's time zone
     ws = ctx.workspace.ensure()
@@ -290,7 +295,7 @@ def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | 
             taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
             files = taken.files
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, timings=timings,
-                                       notices=notices)
+                                       notices=notices, rendering=rendering)
             counts = [sum(f.status == s for f in files)
                       for s in ("accepted", "rejected", "duplicate")]
             ledger.finish_run(run_id, sum(counts), *counts)
@@ -378,17 +383,23 @@ def history(root: Path, unit: str) -> list[HistoryEntry]:
     with _read_ledger(ctx) as ledger:
         rows = ledger.history(found.code)
     names = {r["id"]: r["original_name"] for r in rows}
+    firsts = {}  # a duplicate shows the form and period of the file it repeats
+    for r in rows:
+        if r["status"] != "duplicate":
+            firsts.setdefault(r["sha256"], r)
     return [HistoryEntry(
         received_at=r["received_at"], processed_at=r["processed_at"], file=r["inbox_path"],
-        form=r["form"], period=r["period"], instance=r["instance"], status=r["status"],
+        form=firsts.get(r["sha256"], r)["form"], period=firsts.get(r["sha256"], r)["period"],
+        instance=firsts.get(r["sha256"], r)["instance"], status=r["status"],
         in_force=r["status"] == "accepted" and r["superseded_by"] is None,
         superseded_by=names.get(r["superseded_by"]), errors=r["errors"], warnings=r["warnings"],
         sender=r["sender"],
     ) for r in rows]
 
 
-def report(root: Path, as_of: date | None = None) -> RunResult:
-    """Re-render the summaries and Word reports from the ledger."""
+def report(root: Path, as_of: date | None = None,
+           rendering: OutputProgress | None = None) -> RunResult:
+    """Re-render the summaries and Word reports from the ledger (`rendering` as for `run`)."""
     ctx = open_context(root)
     as_of = as_of or run_clock(ctx.config.zone, None).date()
     ws = ctx.workspace.ensure()
@@ -398,7 +409,7 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     try:
         with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, notices=notices,
-                                       force=True)  # re-render on request
+                                       force=True, rendering=rendering)  # re-render on request
     finally:
         lock.release()
     result = RunResult(root, as_of.isoformat(), [], rounds, reminder=reminder, notices=notices)
@@ -406,12 +417,14 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     return result
 
 
-def demo(root: Path, as_of: date | None = None) -> RunResult:
+def demo(root: Path, as_of: date | None = None,
+         progress: Callable[[int, int], None] | None = None,
+         rendering: OutputProgress | None = None) -> RunResult:
     """Build the synthetic province in `root` (a demo folder is rebuilt from scratch) and run."""
     from aggregator.demo import DEMO_AS_OF, prepare_demo
 
     prepare_demo(root)
-    return run(root, as_of or DEMO_AS_OF)
+    return run(root, as_of or DEMO_AS_OF, progress, rendering)
 
 
 class ExportError(ValueError):

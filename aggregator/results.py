@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aggregator.issues import Issue
+
+# Progress of a long step, for a display: (the output about to be written, or the folder being
+# converted; how many are done; how many in all). Called once more at the end with done == total.
+OutputProgress = Callable[[Path, int, int], None]
 
 
 def _issue_dict(issue: Issue) -> dict:
@@ -18,6 +23,21 @@ def _issue_dict(issue: Issue) -> dict:
         "indicator": issue.indicator,
         "message": issue.message,
     }
+
+
+@dataclass(frozen=True)
+class Original:
+    """The file a duplicate repeats byte for byte, as it was taken in (earlier or in this run)."""
+    name: str  # path below the inbox when it was received
+    status: str  # accepted / rejected
+    unit: str | None
+    form: str | None
+    period: str | None
+    received: str  # ISO time it was received (see `FileOutcome.received`)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "status": self.status, "unit": self.unit, "form": self.form,
+                "period": self.period, "received": self.received}
 
 
 @dataclass(frozen=True)
@@ -46,12 +66,16 @@ class FileOutcome:
     # "built-in" (the program's, no workspace list), "form" (the identity the office's form
     # carries, for a unit the built-in list lacks; `run` decides by the office's list)
     units_from: str | None = None
+    # A duplicate: the file it repeats; its unit, form and period are that file's.
+    duplicate_of: Original | None = None
 
     def to_dict(self) -> dict:
         extra = {key: value for key, value in (("received", self.received),
                                                ("received_from", self.received_from),
                                                ("sender", self.sender),
                                                ("units_from", self.units_from)) if value is not None}
+        if self.duplicate_of is not None:
+            extra["duplicate_of"] = self.duplicate_of.to_dict()
         return {
             "name": self.name,
             "sha256": self.sha256,

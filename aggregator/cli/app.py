@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import typer
+from aggregator.cli.vietnamese import VietnameseTyper
 
-app = typer.Typer(
+app = VietnameseTyper(
     name="aggregator",
     help="Tổng hợp báo cáo kiểm tra công vụ, kiểm tra công tác CCHC (Sở Nội vụ).",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )

@@ -23,12 +23,13 @@ def _given_workspace(path: Path | None) -> Path | None:
 
 CheckWorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", callback=_given_workspace, help=CHECK_WORKSPACE_HELP)]
+    typer.Option("--workspace", "-w", callback=_given_workspace, help=CHECK_WORKSPACE_HELP,
+                 metavar="THƯ-MỤC")]
 
 
 @app.command("check")
 def check_command(
-    files: Annotated[list[Path], typer.Argument(help="Các tệp cần kiểm tra.")],
+    files: Annotated[list[Path], typer.Argument(help="Các tệp cần kiểm tra.", metavar="TỆP")],
     workspace: CheckWorkspaceOpt = None,
     json: JsonOpt = False,
 ) -> None:

@@ -43,14 +43,20 @@ def existing_workspace(path: Path) -> Path:
 
 WORKSPACE_HELP = "Thư mục làm việc (mặc định: thư mục hiện tại)."
 WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", help=WORKSPACE_HELP, callback=existing_workspace)
+    Path, typer.Option("--workspace", "-w", help=WORKSPACE_HELP, metavar="THƯ-MỤC",
+                       callback=existing_workspace)
 ]
 # init and demo: the folder is created if need be.
-NewWorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help=WORKSPACE_HELP)]
+NewWorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help=WORKSPACE_HELP,
+                                                metavar="THƯ-MỤC")]
+DemoWorkspaceOpt = Annotated[Path, typer.Option(
+    "--workspace", "-w", metavar="THƯ-MỤC",
+    help="Thư mục làm việc của tỉnh mẫu (mặc định: demo-workspace trong thư mục hiện tại).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON ra stdout.")]
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Tạo thêm bản PDF của báo cáo (cần LibreOffice).")]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Coi hôm nay là ngày này (YYYY-MM-DD).")
+    str | None, typer.Option("--as-of", metavar="NGÀY",
+                              help="Coi hôm nay là ngày này (YYYY-MM-DD).")
 ]
 
 EXPECTED_ERRORS = (ConfigError, UnitsError, WorkspaceLocked, FormSpecError, NotADemoWorkspace)

@@ -13,9 +13,10 @@ from aggregator.cli.output import console, print_path
 
 @app.command("export")
 def export_command(
-    unit: Annotated[str, typer.Option("--unit", "-u", help="Mã đơn vị cần xuất, ví dụ 169.")],
-    form: Annotated[str, typer.Option("--form", help="Biểu, ví dụ KTCV.")],
-    period: Annotated[str, typer.Option("--period", help="Kỳ, ví dụ 2024-Y.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="MÃ",
+                                      help="Mã đơn vị cần xuất, ví dụ 169.")],
+    form: Annotated[str, typer.Option("--form", metavar="BIỂU", help="Biểu, ví dụ KTCV.")],
+    period: Annotated[str, typer.Option("--period", metavar="KỲ", help="Kỳ, ví dụ 2024-Y.")],
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
 ) -> None:

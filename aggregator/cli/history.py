@@ -14,7 +14,8 @@ from aggregator.cli.output import STATUS_VI, console, print_json, vn_datetime
 
 @app.command("history")
 def history_command(
-    unit: Annotated[str, typer.Option("--unit", "-u", help="Mã đơn vị, ví dụ SNV hoặc 164.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", metavar="MÃ",
+                                      help="Mã đơn vị, ví dụ SNV hoặc 164.")],
     workspace: WorkspaceOpt = Path("."),
     json: JsonOpt = False,
 ) -> None:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from aggregator.pipeline.runlog import reason_lines, summary_line
+from aggregator.pipeline.runlog import duplicate_lines, reason_lines, summary_line
 from aggregator.results import FileOutcome, RunResult
 from aggregator.vn_format import date_time, short_date
 
@@ -111,6 +111,8 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
         out.print(summary_line(result))
     elif title:
         out.print(f"{title}: không có tệp mới trong inbox.")
+    for line in duplicate_lines(result):
+        out.print(escape(line))
     for line in reason_lines(result):
         out.print(f"[yellow]{escape(line)}[/]")
     for notice in result.notices:
@@ -139,15 +141,19 @@ def print_run(out: Console, result: RunResult, title: str) -> None:
     print_issues(out, [f for f in result.files if f.status in ("rejected", "invalid")])
 
 
-def print_pdf(out: Console, documents: list) -> None:
-    """PDF copies through LibreOffice, or one clear line saying why there are none."""
+def print_pdf(out: Console, documents: list, show_progress: bool = True) -> None:
+    """PDF copies through LibreOffice, or one clear line saying why there are none; a bar while
+    LibreOffice works, on a terminal."""
+    from aggregator.cli.progress import ScreenProgress
     from aggregator.render.output_guard import OutputGuard
     from aggregator.render.word.pdf import PdfUnavailable, to_pdf
 
     guard = OutputGuard(Path(os.path.commonpath([d.parent for d in documents]))) if documents \
         else None
     try:
-        pdfs = to_pdf(documents, guard=guard)
+        with ScreenProgress(console(False), show_progress) as screen:
+            pdfs = to_pdf(documents, guard=guard,
+                          progress=screen.converting if screen.enabled else None)
     except PdfUnavailable as exc:
         out.print(f"[yellow]{exc}[/]")
         return

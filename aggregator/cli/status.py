@@ -19,8 +19,8 @@ STATUS_STYLE = {"on_time": "[green]Đúng hạn[/]", "late": "[yellow]Muộn[/]"
 def status_command(
     workspace: WorkspaceOpt = Path("."),
     as_of: AsOfOpt = None,
-    form: Annotated[str | None, typer.Option("--form", help="Chỉ biểu này, ví dụ KTCV.")] = None,
-    period: Annotated[str | None, typer.Option("--period", help="Chỉ kỳ này, ví dụ 2024-Y.")] = None,
+    form: Annotated[str | None, typer.Option("--form", metavar="BIỂU", help="Chỉ biểu này, ví dụ KTCV.")] = None,
+    period: Annotated[str | None, typer.Option("--period", metavar="KỲ", help="Chỉ kỳ này, ví dụ 2024-Y.")] = None,
     json: JsonOpt = False,
 ) -> None:
     """Tình hình nộp báo cáo: ai đã nộp, khi nào, đúng hạn hay muộn, bị trả lại, chưa nộp."""

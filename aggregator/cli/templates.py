@@ -14,8 +14,8 @@ from aggregator.cli.output import console, print_path
 @app.command("templates")
 def templates_command(
     workspace: WorkspaceOpt = Path("."),
-    form: Annotated[str | None, typer.Option("--form", help="Chỉ biểu này, ví dụ KTCV.")] = None,
-    period: Annotated[str | None, typer.Option("--period", help="Chỉ kỳ này, ví dụ 2024-H1.")] = None,
+    form: Annotated[str | None, typer.Option("--form", metavar="BIỂU", help="Chỉ biểu này, ví dụ KTCV.")] = None,
+    period: Annotated[str | None, typer.Option("--period", metavar="KỲ", help="Chỉ kỳ này, ví dụ 2024-H1.")] = None,
     blank_only: Annotated[bool, typer.Option("--blank-only", help="Chỉ biểu trống.")] = False,
 ) -> None:
     """Tạo biểu mẫu Excel (trống và ghi sẵn mã từng đơn vị) vào outbox/bieu-mau/."""

@@ -10,21 +10,23 @@ from aggregator import api
 from aggregator.cli.app import app
 from aggregator.cli.common import JsonOpt, WorkspaceOpt, guarded, parse_as_of
 from aggregator.cli.output import console, print_json
+from aggregator.cli.vietnamese import VietnameseTyper
 from aggregator.vn_format import short_date
 
-units_app = typer.Typer(help="Danh mục đơn vị (don-vi.xlsx).", no_args_is_help=True)
+units_app = VietnameseTyper(help="Danh mục đơn vị (don-vi.xlsx).", no_args_is_help=True)
 app.add_typer(units_app, name="units")
 
 
 @units_app.command("import")
 def import_command(
     source: Annotated[str, typer.Argument(
+        metavar="NGUỒN",
         help="Tệp danh mục hành chính xuất từ Tổng cục Thống kê (.xlsx, .xls, .csv), "
              "hoặc chữ vietnam-provinces để lấy từ gói cùng tên đã cài.")],
     valid_from: Annotated[str, typer.Option(
-        "--valid-from", help="Ngày cơ cấu mới có hiệu lực (YYYY-MM-DD), ví dụ 2025-07-01.")],
+        "--valid-from", metavar="NGÀY", help="Ngày cơ cấu mới có hiệu lực (YYYY-MM-DD), ví dụ 2025-07-01.")],
     province: Annotated[str | None, typer.Option(
-        "--province", help="Mã hoặc tên tỉnh (mặc định: đơn vị tổng hợp của thư mục làm việc).")]
+        "--province", metavar="TỈNH", help="Mã hoặc tên tỉnh (mặc định: đơn vị tổng hợp của thư mục làm việc).")]
     = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Chỉ cho xem thay đổi, không sửa don-vi.xlsx.")] = False,

@@ -51,9 +51,16 @@ def fit_name(name: str, limit: int = MAX_NAME_BYTES, ending: str | None = None) 
 
 
 def stored_name(incoming: Incoming) -> str:
-    """'<sha12>-<name>', the name shortened if need be (the hash keeps it unique)."""
-    name = PurePosixPath(incoming.relative).name  # readable, whatever bytes the name was made of
-    return fit_name(f"{incoming.sha256[:12]}-{safe_part(name)}")
+    """'<name> (<sha12>).<ext>': the unit's own name first, so that the clerk recognises the file
+    in `rejected/` and Explorer sorts it by that name; the hash before the extension keeps names
+    unique (two units' "Báo cáo.xlsx") and the file opening in Excel. A long name is shortened
+    at the end of its own part, the hash and extension kept."""
+    name = safe_part(PurePosixPath(incoming.relative).name)  # whatever bytes the name was made of
+    suffix = PurePosixPath(name).suffix
+    extension = suffix if suffix and len(suffix.encode()) <= 16 else ""
+    ending = f" ({incoming.sha256[:12]}){extension}"
+    stem = name[: len(name) - len(extension)] if extension else name
+    return fit_name(stem + ending, ending=ending)
 
 
 def _copy_hashed(source: Path, tmp: Path, expected: str) -> None:
@@ -74,7 +81,7 @@ def _copy_hashed(source: Path, tmp: Path, expected: str) -> None:
 
 
 def store(incoming: Incoming, folder: Path) -> Path:
-    """Keep the original in `folder` as '<sha12>-<name>'; the hash prefix makes names never collide.
+    """Keep the original in `folder` as '<name> (<sha12>).<ext>': names never collide.
 
     Idempotent: a copy already there with the same hash (from an interrupted run) is reused. The
     copy is written from the bytes hashed while copying and verified again on disk; durability

@@ -52,7 +52,7 @@ from aggregator.pipeline.isolation import (
 )
 from aggregator.pipeline.timing import Stopwatch
 from aggregator.pipeline.workers import Workers
-from aggregator.results import FileOutcome
+from aggregator.results import FileOutcome, Original
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
@@ -195,12 +195,38 @@ def _plan_known(ctx: Context, ledger: Ledger, scan: Scan, redropped: set[str] = 
             sub = NewSubmission(item.sha256, _name(item), item.relative, str(stored),
                                 item.received_at, "duplicate", None, None, None, {}, [],
                                 container_sha256=item.container)
+            original = _original(known)
             duplicates.append(_Planned(item, sub, FileOutcome(
-                item.relative, item.sha256, "duplicate", None, None, None, None, [], [], stored)))
+                item.relative, item.sha256, "duplicate", original and original.unit,
+                original and original.form, original and original.period, None, [], [], stored,
+                duplicate_of=original)))
         else:
             seen_now.add(item.sha256)
             fresh.append(item)
     return fresh, duplicates, recovered, left
+
+
+def _original(rows: list) -> Original | None:
+    """The file that duplicates repeat: the first one taken in with that content (None when it is
+    in this very run: `_with_originals` fills it in once that file is read)."""
+    first = next((r for r in rows if r["status"] != "duplicate"), None)
+    if first is None:
+        return None
+    return Original(first["inbox_path"], first["status"], first["unit"], first["form"],
+                    first["period"], first["received_at"])
+
+
+def _with_originals(duplicates: list[_Planned], new: list[_Planned]) -> None:
+    """A duplicate of a file of this same run shows that file's unit, form, period and time."""
+    firsts = {p.item.sha256: p for p in reversed(new)}
+    for p in duplicates:
+        twin = firsts.get(p.item.sha256)
+        if p.outcome.duplicate_of is None and twin is not None:
+            sub = twin.submission
+            original = Original(twin.item.relative, sub.status, sub.unit, sub.form, sub.period,
+                                sub.received_at.isoformat(timespec="seconds"))
+            p.outcome = replace(p.outcome, unit=sub.unit, form=sub.form, period=sub.period,
+                                duplicate_of=original)
 
 
 def _feedback_path(ws, item: Incoming, report: FileReport) -> Path:
@@ -469,6 +495,7 @@ def ingest(ctx: Context, ledger: Ledger, run_id: int, workers: Workers,
     now = run_clock(zone, None)
     new, failed = _plan_fresh(ctx, ledger, fresh, now, run_clock(zone, as_of), workers, timings,
                               progress, senders)
+    _with_originals(duplicates, new)
     held = {f.sha256 for f in failed}  # a copy of a file left waiting waits with it
     left += failed + [waiting(p.item, TWIN_WAITING) for p in duplicates if p.item.sha256 in held]
     planned = new + [p for p in duplicates if p.item.sha256 not in held]

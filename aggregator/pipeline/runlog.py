@@ -44,6 +44,26 @@ def reason_lines(result: RunResult) -> list[str]:
             for (label, reason), names in groups.items()]
 
 
+DONE_TO_ORIGINAL = {"accepted": "đã tiếp nhận", "rejected": "đã trả lại"}
+
+
+def duplicate_lines(result: RunResult) -> list[str]:
+    """One line per duplicate: the file it repeats, that file's unit, form, period, received time
+    and what became of it."""
+    lines = []
+    for f in result.files:
+        original = f.duplicate_of
+        if f.status != "duplicate" or original is None:
+            continue
+        what = ", ".join(part for part in (original.unit, " ".join(
+            p for p in (original.form, original.period) if p)) if part)
+        received = date_time(datetime.fromisoformat(original.received))
+        done = DONE_TO_ORIGINAL.get(original.status, original.status)
+        lines.append(f"Trùng lặp: {f.name} giống hệt tệp {original.name}"
+                     + (f" ({what})" if what else "") + f" nhận lúc {received}, {done}.")
+    return lines
+
+
 def needs_attention(result: RunResult) -> bool:
     """Something a person should look at: a rejected file, a late one, an inbox entry not taken
     in (or still there), an output that could not be written in place."""
@@ -62,6 +82,7 @@ def run_lines(result: RunResult, started: datetime, seconds: float) -> list[str]
             lines += [f"    - {issue.message}" for issue in f.errors]
         elif f.status == "accepted" and f.late:
             lines.append(f"Tiếp nhận nhưng gửi muộn: {f.name} ({f.unit})")
+    lines += duplicate_lines(result)
     lines += reason_lines(result)
     lines += [f"Chú ý: {notice}" for notice in result.notices]
     if result.recovered:

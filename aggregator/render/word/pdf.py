@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from aggregator.render.output_guard import OutputGuard
@@ -33,10 +34,13 @@ def find_soffice() -> str | None:
     return next((str(p) for p in WINDOWS_PATHS if p.is_file()), None)
 
 
-def to_pdf(documents: list[Path], timeout: int = 300, guard: OutputGuard | None = None
-           ) -> list[Path]:
+def to_pdf(documents: list[Path], timeout: int = 300, guard: OutputGuard | None = None,
+           progress: Callable[[Path, int, int], None] | None = None) -> list[Path]:
     """Convert each document to a PDF next to it; returns the PDF paths. A PDF open in a reader
-    is kept and the new one goes beside it (`guard.notices` says so)."""
+    is kept and the new one goes beside it (`guard.notices` says so).
+
+    LibreOffice converts one folder's documents at a time: `progress(folder, done, total)` is
+    called before each folder (`done` documents of `total` converted so far) and at the end."""
     soffice = find_soffice()
     if soffice is None:
         raise PdfUnavailable("Không tìm thấy LibreOffice nên chưa tạo được bản PDF; các tệp Word "
@@ -47,8 +51,12 @@ def to_pdf(documents: list[Path], timeout: int = 300, guard: OutputGuard | None 
     out = []
     with tempfile.TemporaryDirectory() as scratch:
         profile, converted = Path(scratch) / "profile", Path(scratch) / "pdf"
+        done = 0
         for folder in sorted({d.parent for d in documents}):
             batch = [d for d in documents if d.parent == folder]
+            if progress is not None:
+                progress(folder, done, len(documents))
+            done += len(batch)
             try:
                 subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
                                 "--convert-to", "pdf", "--outdir", str(converted),
@@ -61,4 +69,6 @@ def to_pdf(documents: list[Path], timeout: int = 300, guard: OutputGuard | None 
                     out.append(guard.write(doc.with_suffix(".pdf"),
                                            lambda tmp, pdf=pdf: shutil.copyfile(pdf, tmp)))
                     pdf.unlink()
+    if progress is not None:
+        progress(Path(os.path.commonpath([d.parent for d in documents])), done, len(documents))
     return out
