@@ -13,8 +13,9 @@ import pytest
 from aggregator.workspace import launchers
 from aggregator.workspace.init import init_workspace
 
+WORKSPACE = launchers.workspace_launchers(r"C:\P\python.exe")
 ALL = {**{f"bundle/{k}": v for k, v in launchers.bundle_launchers().items()},
-       **{f"workspace/{k}": v for k, v in launchers.workspace_launchers(r"C:\P\python.exe").items()}}
+       **{f"workspace/{k}": v for k, v in WORKSPACE.items()}}
 
 
 @pytest.mark.parametrize("name", sorted(ALL))

@@ -178,7 +178,6 @@ def test_launchers_run_the_bundle_under_wine(bundle_zip: Path, wine_env, tmp_pat
     received = office / "inbox" / "Báo cáo KTCV 6 tháng đầu năm - Sở Tư pháp.xlsx"
     fill_by_contract(blank, received, sample_values("STP"), unit="STP", period="2024-H1")
     set_mtime(received, datetime(2024, 6, 10, 9, 0))
-    shutil.rmtree(office / "outbox" / "bieu-mau", ignore_errors=True)
     proc = _cmd(wine_env, office / launchers.RUN_BAT, launchers.AUTO_FLAG, "--as-of", "2024-06-20")
     assert proc.returncode == 0, proc.text
     assert not received.exists()

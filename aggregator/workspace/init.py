@@ -1,7 +1,8 @@
 """`aggregator init`: a ready workspace — folders, aggregator.toml with every setting explained in
 Vietnamese, don-vi.xlsx (the unit list, edited in Excel) and the Windows launchers
 (chay-tong-hop.bat, kiem-tra.bat, mo-thu-muc.bat; see launchers.py). Existing files are never
-overwritten, except launchers init itself wrote (so that they follow the interpreter that ran it)."""
+overwritten, except launchers init itself wrote (so that they follow the interpreter that ran
+it)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The Windows launchers (.bat) a clerk double-clicks, for a workspace (written by `aggregator init`)
-and for the offline Windows bundle (written by scripts/windows/build_bundle.py).
+"""The Windows launchers (.bat) a clerk double-clicks, for a workspace (written by
+`aggregator init`) and for the offline Windows bundle (written by scripts/windows/build_bundle.py).
 
 The same texts serve both; they differ only in how they name the interpreter and the workspace:
 - in a workspace, the interpreter that ran `init` by its absolute path (the bundle's python.exe when

@@ -94,7 +94,8 @@ Không cần cài Python, không cần mạng, không cần quyền quản trị
    - kiem-tra.bat: kéo tệp báo cáo thả vào để kiểm tra trước khi tiếp nhận;
    - mo-thu-muc.bat: mở thư mục làm việc.
 4. Đặt lịch chạy tự động hằng tháng (Task Scheduler), ví dụ ngày 1 lúc 7 giờ:
-   schtasks /Create /SC MONTHLY /D 1 /ST 07:00 /TN "Tong hop bao cao" /TR "D:\\TongHop\\chay-tong-hop.bat /tu-dong"
+   schtasks /Create /SC MONTHLY /D 1 /ST 07:00 /TN "Tong hop bao cao" ^
+     /TR "D:\\TongHop\\chay-tong-hop.bat /tu-dong"
 
 Hướng dẫn đầy đủ: docs\\huong-dan-su-dung.md trong mã nguồn của chương trình.
 """
@@ -105,7 +106,8 @@ def log(message: str) -> None:
 
 
 def project_version() -> str:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return pyproject["project"]["version"]
 
 
 def bundle_name() -> str:
