@@ -109,3 +109,11 @@ def test_init_from_the_command_line_writes_the_launchers(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     for name in (launchers.RUN_BAT, launchers.CHECK_BAT, launchers.OPEN_BAT):
         assert launchers.is_ours((root / name).read_text(encoding="utf-8")), name
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ALL if "aggregator.bat" not in n))
+def test_the_workspace_is_a_full_path_that_never_ends_in_a_backslash(name):
+    lines = ALL[name].split("\r\n")
+    at = lines.index('for %%I in ("%WS%") do set "WS=%%~fI"')  # ..\ resolved for the messages
+    assert lines[at - 1].startswith('set "WS=%~dp0.')
+    assert lines[at + 1] == 'if "%WS:~-1%"=="\\" set "WS=%WS%."'  # a drive root: D:\. not D:\"

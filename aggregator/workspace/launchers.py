@@ -14,7 +14,8 @@ cmd.exe details the texts rely on:
   No BOM (it would break `@echo off`); CRLF line endings.
 - `PYTHONUTF8=1`: Python reads and writes text files and pipes as UTF-8 whatever the ANSI code page.
 - A folder is passed as `"%~dp0."`, never `"%~dp0"`: `%~dp0` ends in a backslash, and `\\"` would
-  be read by Python's argument parser as an escaped quote.
+  be read by Python's argument parser as an escaped quote. `%%~fI` then makes it a full path
+  (`..` resolved), and a drive root (`D:\\`) gets a `.` after its backslash for the same reason.
 - No parenthesised blocks around lines that print text (a `)` in the text would end the block):
   jumps to labels instead.
 - `chay-tong-hop.bat /tu-dong` is the form for Task Scheduler: no pause at the end, `--quiet`.
@@ -72,6 +73,10 @@ def _head(python: str, workspace: str, purpose: str) -> list[str]:
         'set "PYTHONUTF8=1"',
         f'set "PY={python}"',
         f'set "WS={workspace}"',
+        # the full path, `..` resolved (messages show D:\TongHop, not ...\chuong-trinh\..)
+        'for %%I in ("%WS%") do set "WS=%%~fI"',
+        # a drive root keeps its backslash (D:\): "D:\" would end in \" for Python
+        'if "%WS:~-1%"=="\\" set "WS=%WS%."',
     ]
 
 
