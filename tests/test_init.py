@@ -29,7 +29,7 @@ def test_init_creates_a_ready_workspace_and_never_overwrites(tmp_path: Path):
     text = (root / "aggregator.toml").read_text(encoding="utf-8")
     assert "# Người ký" in text and "hạn gửi như kế hoạch ghi" in text
     bat = (root / "chay-tong-hop.bat").read_bytes().decode("utf-8")
-    assert "aggregator run --workspace ." in bat and "\r\n" in bat and "pause" in bat
+    assert f'set "PY={sys.executable}"' in bat and "-m aggregator run" in bat and "\r\n" in bat
     (root / "aggregator.toml").write_text(text.replace('name = ""', 'name = "Nguyễn Văn An"'),
                                           encoding="utf-8")
     assert cli("init", "--workspace", str(root)).returncode == 0

@@ -1,7 +1,9 @@
 """A pool of worker processes for the parts of a run that are per file or per chart: reading files,
 writing feedback copies, drawing charts. Workers load the form and unit registries once, at start.
 
-Small batches stay in the calling process: starting workers costs more than it saves. A worker that
+Small batches stay in the calling process: starting workers costs more than it saves. The
+environment variable AGGREGATOR_WORKERS sets the number of worker processes (1: everything in the
+run's own process; used under Wine, whose pipes the process pool hangs on). A worker that
 dies while reading (a parser crashing on a file, an out-of-memory kill) costs only the file it was
 reading: the pool is started again and the run goes on.
 """
@@ -57,6 +59,17 @@ def _read(path: str) -> tuple:
             r.period_value, r.carried)
 
 
+WORKERS_ENV = "AGGREGATOR_WORKERS"
+
+
+def default_processes() -> int:
+    """AGGREGATOR_WORKERS when set to a whole number ≥ 1, else one per core up to 8."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    return min(os.cpu_count() or 1, 8)
+
+
 class Workers:
     def __init__(self, forms_dirs: list[Path], units_file: Path, forms: FormRegistry,
                  units: UnitRegistry, limits: Limits, processes: int | None = None,
@@ -67,7 +80,7 @@ class Workers:
         # per worker, where a crash costs only the file that caused it.
         self.crash_marker = crash_marker
         self._args = ([str(d) for d in forms_dirs], str(units_file), limits)
-        self.processes = processes if processes is not None else min(os.cpu_count() or 1, 8)
+        self.processes = processes if processes is not None else default_processes()
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:

@@ -1,6 +1,8 @@
 """`aggregator init`: a ready workspace — folders, aggregator.toml with every setting explained in
-Vietnamese, don-vi.xlsx (the unit list, edited in Excel) and chay-tong-hop.bat (double-click on
-Windows). Existing files are never overwritten."""
+Vietnamese, don-vi.xlsx (the unit list, edited in Excel) and the Windows launchers
+(chay-tong-hop.bat, kiem-tra.bat, mo-thu-muc.bat; see launchers.py). Existing files are never
+overwritten, except launchers init itself wrote (so that they follow the interpreter that ran
+it)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,11 @@ from pathlib import Path
 
 from aggregator.units import DEFAULT_UNITS_FILE, UnitRegistry
 from aggregator.units.sheet import write_units
-from aggregator.workspace import Workspace, settings
+from aggregator.workspace import Workspace, launchers, settings
 from aggregator.workspace.config import Config
 
 UNITS_XLSX = "don-vi.xlsx"
-BAT = "chay-tong-hop.bat"
+BAT = launchers.RUN_BAT
 
 
 def _rounds_toml(config: Config) -> str:
@@ -79,20 +81,19 @@ next_tasks = []                 # nhiệm vụ kỳ tới, mỗi nhiệm vụ m�
 
 
 def bat_text() -> str:
-    return (
-        "@echo off\r\n"
-        "chcp 65001 >nul\r\n"
-        "rem Tổng hợp báo cáo hằng tháng trong thư mục này\r\n"
-        'cd /d "%~dp0"\r\n'
-        "aggregator run --workspace .\r\n"
-        "echo.\r\n"
-        "echo Xem báo cáo trong thư mục outbox. Nhật ký các lần chạy: nhat-ky-tong-hop.txt\r\n"
-        "pause\r\n"
-    )
+    """chay-tong-hop.bat as init writes it: this interpreter by path, the exit code checked."""
+    return launchers.workspace_launchers()[launchers.RUN_BAT]
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        return launchers.is_ours(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 def init_workspace(root: Path) -> list[Path]:
-    """Create what is missing; returns the files created."""
+    """Create what is missing; returns the files created (or, for launchers, brought up to date)."""
     ws = Workspace(root).ensure()
     created = []
     config_path = root / settings.CONFIG_FILE
@@ -102,8 +103,12 @@ def init_workspace(root: Path) -> list[Path]:
     units_path = root / UNITS_XLSX
     if not units_path.exists():
         created.append(write_units(UnitRegistry.from_file(DEFAULT_UNITS_FILE), units_path))
-    bat = root / BAT
-    if not bat.exists():
-        bat.write_bytes(bat_text().encode("utf-8"))
-        created.append(bat)
+    for name, text in launchers.workspace_launchers().items():
+        # ours (from an earlier init, maybe of a bundle since moved) are brought up to date;
+        # a launcher the user wrote or edited is left alone
+        path = root / name
+        data = text.encode("utf-8")
+        if not path.exists() or (_is_ours(path) and path.read_bytes() != data):
+            path.write_bytes(data)
+            created.append(path)
     return created + [p for p in (ws.inbox, ws.outbox) if p.exists()]
