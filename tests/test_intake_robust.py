@@ -15,7 +15,7 @@ import pytest
 
 from aggregator import api
 from aggregator.intake import scan
-from aggregator.intake.archive import CHANGED
+from aggregator.intake.archive import CHANGED, MAX_NAME_BYTES
 from aggregator.ledger import Ledger
 from aggregator.pipeline import faults
 from aggregator.pipeline.runlog import LOG_FILE
@@ -288,7 +288,7 @@ def test_a_250_byte_vietnamese_name_is_stored(tmp_path, forms):
     for f in result.files:  # the unit's own name first, cut; the hash and extension kept
         assert f.stored.name.startswith(("Báo cáo kết quả kiểm tra", "Sở Nội vụ Báo cáo"))
         assert f.stored.name.endswith(f" ({f.sha256[:12]}).xlsx")
-        assert len(f.stored.name.encode()) <= 150
+        assert len(f.stored.name.encode()) <= MAX_NAME_BYTES
     _archive_matches_ledger(root)
 
 
