@@ -38,7 +38,8 @@ def existing_workspace(path: Path) -> Path:
         state = "là một tệp, không phải thư mục" if is_file else "không tồn tại"
     typed = f'"{path}"' if " " in str(path) else str(path)  # as it is typed again in cmd.exe
     fail(f"{where} {state}. Hãy chọn đúng thư mục làm việc, hoặc tạo mới bằng lệnh "
-         f"“aggregator init --workspace {typed}”.")
+         f"“aggregator init --workspace {typed}” (bản cài trên Windows: bấm đúp khoi-tao.bat "
+         f"trong thư mục chương trình).")
 
 
 WORKSPACE_HELP = "Thư mục làm việc (mặc định: thư mục hiện tại)."
