@@ -50,8 +50,8 @@ from aggregator.validate.judgment import History
 from aggregator.validate.validator import trust_carried, validate_reports
 from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace import Workspace
-from aggregator.workspace.config import ConfigError, RoundConfig
-from aggregator.workspace.settings import shipped_templates_dir
+from aggregator.workspace.config import Config, ConfigError, RoundConfig
+from aggregator.workspace.settings import CONFIG_FILE, shipped_templates_dir
 
 __all__ = ["Context", "Ledger", "open_context"]  # re-exported for scripts and tests
 RENDER_STATE = ".trang-thai-bao-cao.json"
@@ -69,6 +69,13 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
                    per_unit: bool = True) -> list[Path]:
     """Blank forms per round, and one pre-filled per expected unit, into outbox/bieu-mau/<period>/."""
     ctx = open_context(root)
+    wanted = [r for r in ctx.config.rounds if (not form or r.form == form.strip().upper())
+              and (not period or r.period == period.strip().upper())]
+    if not wanted:
+        asked = " ".join(x for x in (form, period) if x)
+        planned = ", ".join(f"{r.form} {r.period}" for r in ctx.config.rounds) or "(chưa có)"
+        raise ConfigError(f"Kế hoạch không có kỳ báo cáo nào khớp “{asked}”. Các kỳ trong kế "
+                          f"hoạch: {planned}.")
     with _workspace_locked(ctx.workspace):  # a run reading the outbox meanwhile sees whole files
         return _templates(ctx, form, period, per_unit)
 
@@ -76,7 +83,8 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
 def _templates(ctx: Context, form: str | None, period: str | None, per_unit: bool) -> list[Path]:
     out = []
     for round_ in ctx.config.rounds:
-        if (form and round_.form != form.upper()) or (period and round_.period != period):
+        if ((form and round_.form != form.strip().upper())
+                or (period and round_.period != period.strip().upper())):
             continue
         spec = ctx.forms[round_.form]
         folder = ctx.workspace.outbox / "bieu-mau" / round_.parsed_period.code
@@ -95,6 +103,21 @@ def _templates(ctx: Context, form: str | None, period: str | None, per_unit: boo
 
 
 # check ----------------------------------------------------------------------------------------
+def with_carried_rounds(config: Config, carried: list[str | None]) -> Config:
+    """The built-in plan, with the rounds the office's forms carry taking the place of its own
+    for the same form and period (a new year's round, submitters the office changed). Only for
+    `check` where there is no plan of the office's: `run` always follows the workspace's."""
+    rounds = {(r.form, r.period): r for r in config.rounds}
+    for text in dict.fromkeys(t for t in carried if t):
+        try:
+            r = RoundConfig.model_validate_json(text)
+            r.parsed_period  # noqa: B018 (a period the plan could not hold is no round)
+        except (ValueError, ConfigError):
+            continue  # edited by hand or unreadable: the built-in plan decides
+        rounds[r.form, r.period] = r
+    return config.model_copy(update={"rounds": tuple(rounds.values())})
+
+
 def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     """Validate files without ingesting them: nothing is copied, moved or recorded.
 
@@ -109,11 +132,14 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     if ctx.workspace.ledger.exists():
         with Ledger(ctx.workspace.ledger) as ledger:
             hist = ledger_history(ledger, ctx.config)
+    config = ctx.config
+    if not (ctx.workspace.root / CONFIG_FILE).exists():  # no plan of the office's own here
+        config = with_carried_rounds(config, [r.read.carried_round for r in checked])
     units, sources = ctx.units, ["workspace" if ctx.config.units_file else "built-in"] * len(files)
     if ctx.config.units_file is None:
         units = with_carried(units, [u for r in checked for u in r.read.carried])
         sources = ["form" if trust_carried(r, units) else s for r, s in zip(checked, sources)]
-    reports = validate_reports(checked, ctx.config, hist, {u.code: u.level for u in units.units},
+    reports = validate_reports(checked, config, hist, {u.code: u.level for u in units.units},
                                units)
     return [replace(outcome_of(report, str(f), sha256_of(f),
                                "valid" if report.acceptable else "invalid", None), units_from=s)

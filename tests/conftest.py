@@ -3,6 +3,7 @@ openpyxl, independently of the package's own reader, as a unit's script would.""
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -47,6 +48,7 @@ def pytest_runtest_makereport(item, call):
 
 
 _PROFILE = Path(tempfile.mkdtemp(prefix="aggregator-lo-profile-"))  # one LibreOffice start-up cost
+atexit.register(shutil.rmtree, _PROFILE, ignore_errors=True)  # one per test process, not left in /tmp
 
 
 def libreoffice_convert_all(sources: list[Path], fmt: str, outdir: Path) -> list[Path]:

@@ -96,8 +96,9 @@ def test_issued_form_carries_its_unit_and_the_list_version_in_hidden_protected_s
     assert None not in units and pairs["units_version"] == fingerprint(units)
     wb = openpyxl.load_workbook(blank(office))
     assert [r[0] for r in wb["_meta"].iter_rows(values_only=True)] == [
-        "form", "version", "period", "unit", "units_version"]  # a blank form: the list only
-    assert wb["_meta"]["B5"].value == pairs["units_version"]  # one list, one version
+        "form", "version", "period", "unit", "round", "units_version"]  # a blank form: no unit
+    assert wb["_meta"]["B6"].value == pairs["units_version"]  # one list, one version
+    assert json.loads(pairs["round"])["period"] == PERIOD  # and the round it is issued for
 
 
 def test_identity_rows_round_trip_and_the_version_follows_every_field():
@@ -257,3 +258,37 @@ def test_a_form_with_no_round_in_the_plan_lists_the_plan(tmp_path):
     listed = plan_periods(config.model_copy(update={"rounds": config.rounds[:1]}), "CCHC")
     assert listed == ("kế hoạch không có kỳ nào của biểu CCHC; các kỳ trong kế hoạch: "
                       "KTCV 2024-H1")
+
+
+# a round the office added (a new year), carried by the form ------------------------------------
+def test_a_form_of_a_round_the_office_added_checks_anywhere(tmp_path):
+    """The 2025 round (and a commune the office now asks for) is only in the office's
+    aggregator.toml: the form carries it, so the unit's own check passes — and `run` still
+    follows the workspace's plan."""
+    root = tmp_path / "ws"
+    init_workspace(root)
+    config = root / "aggregator.toml"
+    config.write_text(config.read_text(encoding="utf-8") + """
+[[rounds]]
+form = "KTCV"
+period = "2025-H1"
+window_start = 2024-12-15
+window_end = 2025-06-14
+deadline = 2025-06-15
+submitters = ["agency", "district", "commune"]
+""", encoding="utf-8")
+    [form] = [p for p in api.make_templates(root, form="KTCV", period="2025-H1")
+              if p.name == "KTCV-2025-H1-STP.xlsx"]
+    good = fill_by_contract(form, tmp_path / "don-vi" / "KTCV 2025.xlsx", sample_values("STP"),
+                            "STP", "2025-H1")
+    out = cli("check", str(good), "--json", cwd=anywhere(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    [outcome] = json.loads(out.stdout)["files"]
+    assert outcome["status"] == "valid", outcome["errors"]
+    # a period typed over the carried one is judged by the plans it may belong to
+    wrong = fill_by_contract(form, tmp_path / "don-vi" / "KTCV 2026.xlsx", sample_values("STP"),
+                             "STP", "2026-H1")
+    out = cli("check", str(wrong), "--json", cwd=anywhere(tmp_path))
+    [outcome] = json.loads(out.stdout)["files"]
+    assert [e["code"] for e in outcome["errors"]] == ["period-not-in-plan"]
+    assert "2025-H1" in outcome["errors"][0]["message"]

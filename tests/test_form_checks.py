@@ -23,7 +23,7 @@ from tests.conftest import fill_by_contract, libreoffice_convert_all, needs_libr
 FORMS = {"KTCV": "2024-H1", "CCHC": "2024-Y", "KPKN": "2024-Y", "DKT": "2024-Y"}
 INFO = "Thông tin"
 # Checks the form cannot make on its own: they stay with the Sở Nội vụ (the form's guide says so).
-SERVER_ONLY = {"value-below-h1", "value-outlier", "choice-invalid"}
+SERVER_ONLY = {"value-below-h1", "value-outlier"}
 
 
 def _bump(values: dict, code: str, by: float) -> dict:
@@ -47,6 +47,7 @@ def _variants() -> dict[str, tuple[str, dict, list | None, str | None, str | Non
         "so-am": {**ktcv, "13": -3},
         "so-le": {**ktcv, "7": 2.5},  # not whole: 7.1 ≤ 7 is then not evaluated, like the server
         "chu": {**ktcv, "13": "mười"},
+        "chu-o-thanh-phan": {**ktcv, "1.1": "3 cuộc"},  # the total's row says nothing then
     }
     if k["canh-bao"]["9.3"] != ktcv["9.3"]:  # keep 9 = 9.1 + 9.2 + 9.3 and 8 = 9 + 10 + 11
         k["canh-bao"] = {**ktcv, "12": 0}
@@ -72,6 +73,7 @@ def _variants() -> dict[str, tuple[str, dict, list | None, str | None, str | Non
         "thieu-chu": {**dkt, "4": None},
         "ma-tran-am": {**dkt, "5.3.SVP": -2},
         "ma-tran-trong": {**dkt, "5.1.KQ": None},
+        "lua-chon-la": {**dkt, "2": "Thường xuyên", "5.2.KQ": "Tốt"},  # pasted past the list
     }.items():
         out[f"DKT-{name}"] = ("DKT", values, None, "STP", FORMS["DKT"])
 
@@ -84,6 +86,7 @@ def _variants() -> dict[str, tuple[str, dict, list | None, str | None, str | Non
         "ngay-ngoai-nam": [{**item, "Ngày hoàn thành": date(2023, 5, 4)} if i == done else item
                            for i, item in enumerate(items)],
         "chi-stt-dung": items + [{"STT": len(items) + 1}],
+        "ket-qua-la": [{**items[0], "Kết quả": "Xong"}] + items[1:],
     }.items():
         out[f"KPKN-{name}"] = ("KPKN", {}, rows, "STP", FORMS["KPKN"])
     return out
@@ -290,3 +293,19 @@ def test_every_cell_of_a_rule_is_coloured_by_what_its_row_says(tmp_path):
     assert words not in " ".join(formats[f"D{rows['2']}"])
     # its own errors are found on its own row
     assert f'LEFT(${col}{rows["2"]},4)="{ERROR}"' in " ".join(formats[f"D{rows['2']}"])
+
+
+@needs_libreoffice
+def test_a_form_issued_to_one_unit_warns_when_another_code_is_typed(tmp_path):
+    """The validator files it under the typed code and warns (unit-identity-mismatch): the form
+    warns too, and still lets it be sent."""
+    forms = api.make_templates(tmp_path, form="KTCV", period="2024-H1")
+    [issued] = [p for p in forms if p.name == "KTCV-2024-H1-STP.xlsx"]
+    ktcv, _ = sample_form("KTCV")
+    typed = fill_by_contract(issued, tmp_path / "src" / "khac.xlsx", ktcv, unit="SYT",
+                             period="2024-H1")
+    [lo] = libreoffice_convert_all([typed], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    _, info, status, _ = _checks(lo, "KTCV")
+    assert info == f"{WARNING} biểu này phát cho STP nhưng Mã đơn vị ghi “SYT”"
+    assert status == f"{OK_TEXT}; có 1 lưu ý cần xem lại"
+    assert "unit-identity-mismatch" in {i.code for i in _server(lo)}

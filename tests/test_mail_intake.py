@@ -127,6 +127,22 @@ def test_a_zip_of_forms_is_taken_in_archived_and_linked(tmp_path, filled):
     assert not any((root / "archive" / ".hop-thu").rglob("*.xlsx"))  # staging emptied
 
 
+def test_what_a_mac_adds_to_a_zip_is_ignored_not_rejected(tmp_path, filled):
+    """Finder puts '__MACOSX/…/._<name>' beside every file it zips: metadata, never a form."""
+    root = _workspace(tmp_path)
+    (root / "inbox" / "gửi từ Mac.zip").write_bytes(_zip({
+        "Báo cáo/STP.xlsx": filled["STP"],
+        "__MACOSX/Báo cáo/._STP.xlsx": b"\x00\x05\x16\x07" + b"\x00" * 60,
+        "Báo cáo/._SNV.xlsx": b"\x00\x05\x16\x07" + b"\x00" * 60}))
+    set_mtime(root / "inbox" / "gửi từ Mac.zip", ON_TIME)
+    files = _by_name(api.run(root, AS_OF))
+    assert files["gửi từ Mac.zip › Báo cáo/STP.xlsx"].status == "accepted"
+    for junk in ("__MACOSX/Báo cáo/._STP.xlsx", "Báo cáo/._SNV.xlsx"):
+        outcome = files[f"gửi từ Mac.zip › {junk}"]
+        assert (outcome.status, outcome.reason) == ("ignored", C.MAC_METADATA)
+    assert not any((root / "rejected").rglob("*.xlsx"))
+
+
 def test_a_second_run_on_the_same_zip_reports_duplicates_not_new_files(tmp_path, filled):
     root = _workspace(tmp_path)
     data = _zip({"STP.xlsx": filled["STP"]})

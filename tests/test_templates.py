@@ -77,3 +77,16 @@ def test_data_sheet_layout_protection_and_validation(unit_form: Path):
             assert cell.coordinate in validated, ind.code
             assert cell.value is None  # totals are inputs too: never a formula
     assert ws.cell(rows["1"], value_col + 1).value == "= 1.1 + 1.2"
+
+
+def test_a_mistyped_form_or_period_is_one_vietnamese_line_naming_the_plan(workspace: Path):
+    import subprocess
+    import sys
+
+    for args in (["--form", "XYZ"], ["--period", "2099-Y"]):
+        out = subprocess.run([sys.executable, "-m", "aggregator", "templates", "-w", str(workspace),
+                              *args], capture_output=True, text=True, encoding="utf-8", timeout=120)
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert "Kế hoạch không có kỳ báo cáo nào khớp" in out.stderr + out.stdout
+        assert "KTCV 2024-H1" in out.stderr + out.stdout
+    assert api.make_templates(workspace, form="ktcv", period="2024-h1", per_unit=False)

@@ -17,7 +17,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -27,8 +26,13 @@ import pytest
 from aggregator import api
 from aggregator.pipeline.workers import WORKERS_ENV, default_processes
 from aggregator.workspace import launchers
-from tests.conftest import fill_by_contract, libreoffice_convert_all, sample_values, set_mtime, \
-    soffice
+from tests.conftest import (
+    fill_by_contract,
+    libreoffice_convert_all,
+    sample_values,
+    set_mtime,
+    soffice,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts" / "windows"

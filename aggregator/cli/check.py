@@ -35,8 +35,7 @@ def check_command(
 ) -> None:
     """Kiểm tra tệp báo cáo mà không tiếp nhận (đơn vị tự kiểm tra trước khi gửi).
 
-    Chạy được ở thư mục bất kỳ: khi đó kiểm tra theo kế hoạch và danh mục đơn vị có sẵn của
-    chương trình, cùng danh mục đơn vị ghi trong biểu do Sở Nội vụ phát hành."""
+    Chạy được ở thư mục bất kỳ: khi đó kiểm tra theo kế hoạch và danh mục đơn vị có sẵn của chương trình, cùng kỳ báo cáo và danh mục đơn vị ghi trong biểu do Sở Nội vụ phát hành."""  # noqa: E501 (one paragraph: the help wraps it)
     missing = [f"“{f}”" for f in files if not f.exists()]
     if missing:
         fail(f"Không tìm thấy tệp: {', '.join(missing)}")

@@ -25,4 +25,7 @@ def templates_command(
     for p in paths[:10]:
         print_path(out, p)
     if len(paths) > 10:
-        out.print(f"  … và {len(paths) - 10} biểu khác trong {paths[-1].parent}")
+        folders = sorted({p.parent for p in paths[10:]})
+        out.print(f"  … và {len(paths) - 10} biểu khác trong:")
+        for folder in folders:
+            print_path(out, folder)

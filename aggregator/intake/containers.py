@@ -39,6 +39,8 @@ MAX_HEADER_CHARS = 300
 
 # Why a container or a member is not taken in (Vietnamese, one line).
 NOT_SPREADSHEET = "tệp đính kèm không phải bảng tính biểu mẫu, không cần tổng hợp"
+MAC_METADATA = ("tệp thông tin phụ do máy Mac ghi thêm khi nén (__MACOSX, ._…), không phải biểu "
+                "mẫu")
 NO_FORMS = "không có tệp biểu mẫu đính kèm"
 MSG_UNSUPPORTED = ("thư lưu từ Outlook (.msg) chưa đọc được; hãy lưu thư dạng .eml (Lưu thành → "
                    ".eml) hoặc lưu riêng tệp biểu mẫu đính kèm vào inbox")
@@ -114,6 +116,12 @@ def _unsafe_path(name: str) -> bool:
     if name.startswith("/") or _DRIVE.match(name):
         return True
     return ".." in PurePosixPath(name).parts
+
+
+def _mac_metadata(name: str) -> bool:
+    """What macOS's Finder adds to every zip it makes: '__MACOSX/…' and '._<name>' files."""
+    parts = PurePosixPath(name.split(SEPARATOR)[-1]).parts
+    return "__MACOSX" in parts or (bool(parts) and parts[-1].startswith("._"))
 
 
 def _suffix(name: str) -> str:
@@ -305,7 +313,10 @@ def open_container(item: Incoming, staging: Path, zone: ZoneInfo | None, max_mem
         seen: set[str] = set()
         for name, content in found:
             name = _unique(name, seen)  # an e-mail may carry two attachments of one name
-            if _suffix(name) in SPREADSHEET_SUFFIXES:
+            if _mac_metadata(name):
+                container.skipped.append(Skipped(f"{item.relative}{SEPARATOR}{name}", "ignored",
+                                                 MAC_METADATA))
+            elif _suffix(name) in SPREADSHEET_SUFFIXES:
                 container.members.append(_stage(container, name, content, staging,
                                                 item.received_at, zone))
             else:

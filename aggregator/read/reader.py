@@ -64,6 +64,9 @@ class ReadResult:
     # Only `check` away from a workspace may trust it (validate.validator.trust_carried); `run`
     # never does.
     carried: tuple[Unit, ...] = ()
+    # The round the form was issued for, as its `_meta` carries it (JSON of the office's round
+    # settings); like `carried`, only `check` away from a workspace may use it.
+    carried_round: str | None = None
 
     @property
     def identified(self) -> bool:
@@ -276,6 +279,7 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
         return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
     result = read_book(book, path, forms, units)
+    result.carried_round = str(_meta(book).get("round") or "").strip() or None
     if result.unit is None and any(i.code == "unit-unknown" for i in result.issues):
         result.carried = _carried_chain(data, book, limits)
     blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}

@@ -70,6 +70,7 @@ class Slot:
     col: int
     label: str = ""  # shown before the message where a row holds several cells ("cột HT: …")
     sheet: str = ""  # set for a cell on another sheet (the info sheet's unit and period)
+    choices: tuple[str, ...] = ()  # a choice cell's list (its drop-down; pasting bypasses it)
 
     @property
     def ref(self) -> str:
@@ -138,7 +139,8 @@ def cell_checks(slot: Slot, active: tuple[str, Callable[[Values], bool]] | None 
     value = lambda v: v.get(code)  # noqa: E731
     if slot.required if required is None else required:
         add("blank", f"LEN(TRIM({c}))=0", lambda v: _blank(value(v)),
-            "số liệu, không phát sinh thì nhập 0" if slot.kind == "count" else "nội dung")
+            "số liệu, không phát sinh thì nhập 0" if slot.kind == "count"
+            else "số liệu" if slot.kind in ("percent", "score") else "nội dung")
     numeric = lambda v: _is_number(value(v))  # noqa: E731
     if slot.kind in ("count", "percent", "score", "date"):
         add("error", f"AND(LEN(TRIM({c}))>0,NOT(ISNUMBER({c})))",
@@ -150,6 +152,12 @@ def cell_checks(slot: Slot, active: tuple[str, Callable[[Values], bool]] | None 
         add("error", f"IF(ISNUMBER({c}),AND({c}>=0,{c}<>INT({c})),FALSE)",
             lambda v: numeric(v) and _number(value(v)) >= 0 and not _number(value(v)).is_integer(),
             "phải là số nguyên")
+    if slot.kind == "choice" and slot.choices:
+        listed = ",".join(_str(k) for k in slot.choices)
+        folded = {k.casefold() for k in slot.choices}  # MATCH ignores case, as Excel's "=" does
+        add("error", f"AND(LEN(TRIM({c}))>0,ISNA(MATCH(TRIM({c}),{{{listed}}},0)))",
+            lambda v: not _blank(value(v)) and str(value(v)).strip(" ").casefold() not in folded,
+            "phải chọn một giá trị trong danh sách")
     if slot.kind in ("percent", "score"):
         add("error", f"IF(ISNUMBER({c}),OR({c}<0,{c}>100),FALSE)",
             lambda v: numeric(v) and not 0 <= _number(value(v)) <= 100, "phải từ 0 đến 100")
@@ -205,7 +213,9 @@ def rule_check(rule: Rule, slots: dict[str, Slot]) -> Check | None:
     left = "+".join(slots[c].ref for c in rule.left)
     right = "+".join(slots[c].ref for c in rule.right)
     valid = [_valid(s) for s in named]
-    condition = f"AND({','.join(e for e, _ in valid)},({left}){_FAILS[rule.op]}({right}))"
+    # IF, not AND: AND evaluates every argument, and a part holding text would make the sum an
+    # error value; the rule is judged only where every cell holds a valid number
+    condition = f"IF(AND({','.join(e for e, _ in valid)}),({left}){_FAILS[rule.op]}({right}),FALSE)"
     severity: Severity = "warning" if rule.severity == "warning" else "error"
     words = rule_words(rule)
     symbol = _FAIL_SYMBOL[rule.op]
@@ -303,7 +313,7 @@ def status_text(texts: list[str]) -> str:
 
 
 def info_checks(unit: Slot, period: Slot, periods: list[str], units: list[str] | None,
-                list_range: str | None) -> list[Check]:
+                list_range: str | None, issued_to: str | None = None) -> list[Check]:
     """The info sheet: a unit code (from the office's list when the form carries it) and one of the
     plan's periods. Shown together in one cell beside the sheet's title (see `INFO_CHECK_CELL`)."""
     u, p = unit.ref, period.ref
@@ -320,6 +330,15 @@ def info_checks(unit: Slot, period: Slot, periods: list[str], units: list[str] |
             and str(v[unit.code]).strip(" ").casefold() not in known,
             lambda v: f"Mã đơn vị “{str(v[unit.code]).strip(' ')}” không có trong danh mục",
             mark="Mã đơn vị"))
+    if issued_to:  # the validator accepts the typed code, and warns (unit-identity-mismatch)
+        out.append(_check(
+            "warning", 1, f"AND(LEN(TRIM({u}))>0,TRIM({u})<>{_str(issued_to)})",
+            f'{_str(f"biểu này phát cho {issued_to} nhưng Mã đơn vị ghi “")}&TRIM({u})&"”"',
+            (unit,),
+            lambda v: not _blank(v.get(unit.code))
+            and str(v[unit.code]).strip(" ").casefold() != issued_to.casefold(),
+            lambda v: f"biểu này phát cho {issued_to} nhưng Mã đơn vị ghi "
+                      f"“{str(v[unit.code]).strip(' ')}”", mark="phát cho"))
     where = p.split("!")[-1].replace("$", "")
     choices = " hoặc ".join(periods)
     out.append(_check(

@@ -52,7 +52,7 @@ def _slots(form: FormSpec, cells: dict[str, Located], sheet: str) -> dict[str, S
         if where.sheet == sheet and code in kinds:
             row, col = _position(where.cell)
             out[code] = Slot(code, kinds[code].type, kinds[code].required, row, col,
-                             label=labels.get(code, ""))
+                             label=labels.get(code, ""), choices=kinds[code].choices)
     return out
 
 
@@ -68,7 +68,7 @@ def _item_checks(form: FormSpec, items: list[Item], sheet: str) -> list[Check]:
         for col in columns:
             row, c = _position(item.cells[col.key].cell)
             slots[col.key] = Slot(f"{row}:{col.key}", col.type, col.required, row, c,
-                                  label=f"“{col.label}”: ")
+                                  label=f"“{col.label}”: ", choices=col.choices)
         out += line_checks(columns, slots, None)
     return out
 

@@ -18,12 +18,17 @@ from aggregator.units.carried import fingerprint, identity_row
 
 
 def write_hidden_sheets(wb: xlsxwriter.Workbook, form: FormSpec, period: Period | None,
-                        unit: Unit | None, choices: list[Unit]) -> str | None:
-    """Add `_meta` and, with `choices`, `_danh_muc`; return the dropdown's source range, if any."""
+                        unit: Unit | None, choices: list[Unit],
+                        round_json: str | None = None) -> str | None:
+    """Add `_meta` and, with `choices`, `_danh_muc`; return the dropdown's source range, if any.
+    `round_json`: the round the form is issued for (period, deadline, who submits), so that
+    `check` away from the workspace knows a round the office added (a new year)."""
     meta = wb.add_worksheet(META_SHEET)
     pairs: list[tuple[str, object]] = [("form", form.code), ("version", form.version),
                                        ("period", period.code if period else ""),
                                        ("unit", unit.code if unit else "")]
+    if round_json:
+        pairs.append(("round", round_json))
     carried = ([unit] if unit else []) + choices
     if carried:
         pairs.append(("units_version", fingerprint(carried)))

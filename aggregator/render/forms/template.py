@@ -182,40 +182,43 @@ def _write_value(ws: Worksheet, f: Formats, row: int, col: int, kind: str, value
 
 
 def _instructions(form: FormSpec, round_: RoundConfig | None) -> list[str]:
+    """The guide sheet: numbered steps (only those that apply to this form), then how to read the
+    check column."""
     deadline = f" Hạn gửi: {round_.deadline_text}." if round_ else ""
-    lines = [
-        f"HƯỚNG DẪN ĐIỀN BIỂU {form.code} — {form.title.upper()}",
-        "",
-        f"1. Tại sheet “{INFO_SHEET}”: chọn mã đơn vị và kỳ báo cáo (ví dụ 2024-H1 là 6 tháng đầu "
-        "năm, 2024-Y là cả năm). Biểu đã ghi sẵn thì giữ nguyên.",
-        f"2. Tại sheet “{form.sheet}”: nhập vào các ô tô màu vàng. Chỉ tiêu số lượng nào không phát "
-        "sinh thì nhập 0, không để trống; tỷ lệ (%) và điểm nhập số từ 0 đến 100.",
-    ]
+    year = round_.parsed_period.year if round_ else 2024
+    kinds = {"H1": f"{year}-H1 là 6 tháng đầu năm", "Y": f"{year}-Y là cả năm"}
+    examples = ", ".join(kinds[k] for k in form.periods)
+    entry = [f"Tại sheet “{form.sheet}”: nhập vào các ô tô màu vàng."]
+    if any(i.type == "count" for i in form.cells):
+        entry.append("Chỉ tiêu số lượng nào không phát sinh thì nhập 0, không để trống.")
+    if any(i.type in ("percent", "score") for i in form.cells):
+        entry.append("Tỷ lệ (%) và điểm nhập số từ 0 đến 100.")
+    steps = [f"Tại sheet “{INFO_SHEET}”: chọn mã đơn vị và kỳ báo cáo (ví dụ {examples}). Biểu đã "
+             "ghi sẵn thì giữ nguyên.", " ".join(entry)]
     if any(form.formula_hint(i.code) for i in form.cells):
-        lines.append("3. Các dòng tổng phải bằng tổng các thành phần như ghi ở cột “Ghi chú” (hoặc "
-                     "dòng, cột “Tổng số”); Sở Nội vụ kiểm tra tự động và trả lại biểu nếu không khớp.")
+        steps.append("Các dòng tổng phải bằng tổng các thành phần như ghi ở cột “Ghi chú” (hoặc "
+                     "dòng, cột “Tổng số”); Sở Nội vụ kiểm tra tự động và trả lại biểu nếu không "
+                     "khớp.")
     if form.line_list:
-        lines.append("3. Danh mục: mỗi dòng một tồn tại, kiến nghị; chọn “Kết quả” trong danh sách; "
+        steps.append("Danh mục: mỗi dòng một tồn tại, kiến nghị; chọn “Kết quả” trong danh sách; "
                      "nếu “Đã khắc phục” thì ghi ngày hoàn thành (trong năm báo cáo). Không cần xóa "
                      "các dòng trống.")
-    lines += [
-        "4. Không thêm, xóa hoặc đổi mã chỉ tiêu; không đổi tên các cột tiêu đề.",
-        f"5. Lưu tệp (Excel hoặc LibreOffice) và gửi về Sở Nội vụ.{deadline}",
-        *_check_guide(form),
-        "",
-        f"Biểu mẫu {form.code}, phiên bản {form.version}.",
-    ]
-    return lines
+    steps += ["Không thêm, xóa hoặc đổi mã chỉ tiêu; không đổi tên các cột tiêu đề.",
+              f"Lưu tệp (Excel hoặc LibreOffice) và gửi về Sở Nội vụ.{deadline}"]
+    return [f"HƯỚNG DẪN ĐIỀN BIỂU {form.code} — {form.title.upper()}", "",
+            *(f"{n}. {step}" for n, step in enumerate(steps, start=1)),
+            *_check_guide(form, len(steps) + 1), "",
+            f"Biểu mẫu {form.code}, phiên bản {form.version}."]
 
 
-def _check_guide(form: FormSpec) -> list[str]:
+def _check_guide(form: FormSpec, n: int) -> list[str]:
     """How to read the check column, and which checks happen where."""
     rule = next((r for r in form.all_rules if r.kind == "sum"), None)
     example = (f" Ví dụ “{ERROR} {rule_words(rule)} (đang là 6 ≠ 8)”: chỉ tiêu "
                f"{rule.left[0]} đang là 6, còn {' + '.join(rule.right)} là 8." if rule else "")
     return [
         "",
-        f"6. Biểu tự kiểm tra khi nhập. Cột “{CHECK_HEADER}” bên phải bảng ghi ngay tại từng dòng "
+        f"{n}. Biểu tự kiểm tra khi nhập. Cột “{CHECK_HEADER}” bên phải bảng ghi ngay tại từng dòng "
         "điều chưa đúng, ô có số liệu sai được tô đỏ:",
         f"   • “{ERROR} …”: số liệu sai, phải sửa.{example}",
         f"   • “{BLANK} …”: ô bắt buộc còn trống (chỉ tiêu không phát sinh thì nhập 0).",
@@ -224,12 +227,12 @@ def _check_guide(form: FormSpec) -> list[str]:
         f"chung: “{OK_TEXT}” thì gửi được; “Còn … chỗ cần sửa” thì sửa theo cột "
         f"“{CHECK_HEADER}”. Cột này không in ra giấy. Nếu mở bằng LibreOffice mà kết quả chưa đổi "
         "sau khi sửa, bấm Ctrl+Shift+F9 để tính lại.",
-        "7. Kiểm tra ở đâu: biểu tự kiểm tra các dòng tổng, các so sánh giữa chỉ tiêu, ô bắt buộc, "
-        "số nguyên không âm, tỷ lệ và điểm từ 0 đến 100, ngày trong năm báo cáo, mã đơn vị và kỳ "
+        f"{n + 1}. Kiểm tra ở đâu: biểu tự kiểm tra các dòng tổng, các so sánh giữa chỉ tiêu, ô bắt buộc, "
+        "số nguyên không âm, tỷ lệ và điểm từ 0 đến 100, giá trị chọn trong danh sách, ngày trong "
+        "năm báo cáo, mã đơn vị và kỳ "
         "báo cáo. Khi nhận biểu, Sở Nội vụ kiểm tra lại toàn bộ (kể cả khi cột "
         f"“{CHECK_HEADER}” bị xóa) và kiểm tra thêm: mã đơn vị theo danh mục của Sở, số liệu cả "
-        "năm không nhỏ hơn 6 tháng đầu năm, số liệu khác thường so với các đơn vị khác, giá trị "
-        "chọn trong danh sách.",
+        "năm không nhỏ hơn 6 tháng đầu năm, số liệu khác thường so với các đơn vị khác.",
     ]
 
 
@@ -252,7 +255,7 @@ def _scalar_table(ws: Worksheet, f: Formats, form: FormSpec, items: tuple[Indica
         ws.write_string(row, 0, ind.code, f.center)
         ws.write_string(row, 1, ind.label, f.bold_text if "." not in ind.code else f.text)
         ws.write_string(row, 2, ind.unit, f.center)
-        sink.slots[ind.code] = Slot(ind.code, ind.type, ind.required, row, 3)
+        sink.slots[ind.code] = Slot(ind.code, ind.type, ind.required, row, 3, choices=ind.choices)
         if ind.type == "text":
             ws.merge_range(row, 3, row, 4, str(values.get(ind.code) or ""), f.entry["text"])
             ws.set_row(row, 75)
@@ -286,7 +289,8 @@ def _matrix_table(ws: Worksheet, f: Formats, m: Matrix, row: int, values: dict[s
         for c, col in enumerate(m.columns, start=2):
             _input(ws, f, row, c, col.type, col.choices, values.get(f"{r.code}.{col.key}"))
             code = f"{r.code}.{col.key}"
-            sink.slots[code] = Slot(code, col.type, col.required, row, c, label=f"cột {col.key}: ")
+            sink.slots[code] = Slot(code, col.type, col.required, row, c, label=f"cột {col.key}: ",
+                                    choices=col.choices)
     return row + 2
 
 
@@ -306,7 +310,7 @@ def _line_list(ws: Worksheet, f: Formats, ll: LineList, row: int,
         for c, col in enumerate(ll.columns):
             _write_value(ws, f, r, c, col.type, item.get(col.key))
             slots[col.key] = Slot(f"{r}:{col.key}", col.type, col.required, r, c,
-                                  label=f"“{col.label}”: ")
+                                  label=f"“{col.label}”: ", choices=col.choices)
             sink.values[f"{r}:{col.key}"] = item.get(col.key)
         row_checks = line_checks(ll.columns, slots, sink.year)
         sink.checks += row_checks
@@ -363,12 +367,13 @@ def _flag(ws: Worksheet, f: Formats, first: int, last: int, col: int, checks: li
 
 def _write_checks(ws: Worksheet, info: Worksheet, f: Formats, form: FormSpec, sink: _Checks,
                   col: int, identity: tuple[Slot, Slot], periods: list[str],
-                  units: list[Unit]) -> None:
+                  units: list[Unit], issued_to: str | None) -> None:
     """The check column beside the tables, the status cells and the colours (see checks.py). The
     cached results are computed here from what the form is written with: LibreOffice shows them
     until a value changes, Excel recalculates on opening."""
     list_range = f"'{LISTS_SHEET}'!$A$1:$A${len(units)}" if units else None
-    own = info_checks(*identity, periods, [u.code for u in units] if units else None, list_range)
+    own = info_checks(*identity, periods, [u.code for u in units] if units else None, list_range,
+                      issued_to)
     table_checks = form_checks(form, sink.slots)
     by_row: dict[int, list[Check]] = defaultdict(list)
     for check in table_checks + sink.checks:
@@ -526,7 +531,8 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     _print_setup(ws)
     ws.print_area(0, 0, row + (0 if form.line_list else 2), last_col)
     _write_checks(ws, info, f, form, sink, last_col + 1, (unit_slot, period_slot),
-                  [f"{year}-{k}" for k in form.periods], unit_choices or [])
+                  [f"{year}-{k}" for k in form.periods], unit_choices or [],
+                  unit.code if unit else None)
     if first_header is not None:
         # a matrix's descriptive labels sit one row above its key row: repeat both
         ws.repeat_rows(first_header, first_header + (1 if form.sections[0].matrix else 0))
@@ -543,7 +549,8 @@ def _write_form(path: Path, form: FormSpec, config: Config, round_: RoundConfig 
     _print_setup(guide)
 
     # Hidden sheets: identification, and the unit list behind the "Mã đơn vị" dropdown ----------
-    source = write_hidden_sheets(wb, form, period, unit, unit_choices or [])
+    source = write_hidden_sheets(wb, form, period, unit, unit_choices or [],
+                                 round_.model_dump_json() if round_ else None)
     if source:
         info.data_validation(3, 1, 3, 1, {"validate": "list", "source": source,
                                           "error_title": "Mã đơn vị",
