@@ -233,7 +233,8 @@ def test_printed_form_is_readable_and_nothing_is_cut(workspace: Path, tmp_path: 
         return "".join(phrase.split()) in flat
 
     # the guide's lines are wrapped on the page, not cut at its edge
-    assert printed("nhập 0, không để trống; tỷ lệ (%) và điểm nhập số từ 0 đến 100.")
+    assert printed("Chỉ tiêu số lượng nào không phát sinh thì nhập 0, không để trống.")
+    assert printed("Biểu đã khớp, có thể gửi” thì gửi được")  # the check column's guide
     assert printed("Hạn gửi: trước ngày 15/6/2024.")
     assert printed("THỦ TRƯỞNG ĐƠN VỊ") and pages >= 3
 

@@ -79,7 +79,7 @@ def check_in_subprocess(workspace: Path, *files: Path) -> list[dict]:
 @pytest.mark.parametrize("cell", ["XFD1048576", "XFD2000", "A60000"])
 def test_a_value_far_out_is_refused_naming_its_sheet_and_cell(good, workspace, tmp_path, cell):
     far = with_far_value(good, tmp_path / "xa.xlsx", cell)
-    assert far.stat().st_size < 20 * 1024  # a small file…
+    assert far.stat().st_size < 40 * 1024  # a small file…
     [found] = check_in_subprocess(workspace, far)  # …that made the process abort (rc 134)
     [error] = found["errors"]
     assert error["code"] == "file-range-too-large"
