@@ -284,7 +284,7 @@ def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | 
     timings: dict[str, float] = {}
     notices: list[str] = []
     try:
-        with Ledger(ws.ledger) as ledger, ctx.workers(crash_marker=ws.root / READING_MARKER) \
+        with Ledger(ws.ledger, keeps_tables=True) as ledger, ctx.workers(crash_marker=ws.root / READING_MARKER) \
                 as workers:
             run_id = ledger.start_run(as_of.isoformat())
             taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
@@ -396,7 +396,7 @@ def report(root: Path, as_of: date | None = None) -> RunResult:
     notices: list[str] = []
     started = datetime.now()
     try:
-        with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
+        with Ledger(ws.ledger, keeps_tables=True) as ledger, ctx.workers() as workers:
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, notices=notices,
                                        force=True)  # re-render on request
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from aggregator.forms import FormSpec
@@ -37,10 +38,20 @@ def derived_frame(form: FormSpec, frame: pd.DataFrame) -> pd.DataFrame:
 def per_unit(form: FormSpec, values: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Units × numeric codes; several files of one unit (DKT) add up counts and average rates."""
     numbers = values[values["number"].notna()]
+    present = set(numbers["unit"].unique())
+    index = pd.Index([u for u in order if u in present], name="unit")
+    codes = [ind.code for ind in form.indicators if ind.is_numeric]
+    rows = index.get_indexer(numbers["unit"])
+    cols = pd.Index(codes).get_indexer(numbers["indicator"])
+    wanted = (rows >= 0) & (cols >= 0)
+    cells = rows[wanted] * len(codes) + cols[wanted]
+    if len(np.unique(cells)) == len(cells):  # one value per unit and code: sum = mean = it
+        grid = np.full((len(index), len(codes)), np.nan)
+        grid.reshape(-1)[cells] = numbers["number"].to_numpy(dtype=float)[wanted]
+        return recompute_totals(form, pd.DataFrame(grid, index=index, columns=codes))
     grouped = numbers.groupby(["unit", "indicator"])["number"]
     sums, means = grouped.sum().unstack(), grouped.mean().unstack()
-    present = set(numbers["unit"].unique())
-    frame = pd.DataFrame(index=pd.Index([u for u in order if u in present], name="unit"))
+    frame = pd.DataFrame(index=index)
     for ind in form.indicators:
         if ind.is_numeric:
             source = sums if ind.aggregation == "sum" else means

@@ -13,6 +13,7 @@ import pandas as pd
 
 from aggregator import __version__
 from aggregator.issues import Issue
+from aggregator.ledger import round_table
 from aggregator.ledger.migrations import migrate
 
 
@@ -47,8 +48,12 @@ def _split(value: object) -> tuple[float | None, str | None]:
 
 
 class Ledger:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, keeps_tables: bool = False):
+        """`keeps_tables`: store the decoded round tables for the next run (runs that hold the
+        workspace lock; a read-only verb only uses them)."""
         self.path = path
+        self.keeps_tables = keeps_tables and str(path) != ":memory:"
+        self._tables: dict[tuple[str, str], round_table.Table] = {}
         self.conn = sqlite3.connect(str(path), isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -241,28 +246,52 @@ class Ledger:
         )
 
     def in_force_values(self, form: str, period: str) -> pd.DataFrame:
-        """Long table (unit, indicator, number, text) of the versions in force for a round."""
+        """Long table (unit, submission_id, indicator, number, text) of the versions in force for a
+        round: submissions in (unit, instance, id) order, each one's cells in their stored order.
+        Decoded once and kept (see round_table): only submissions newly in force are decoded."""
         cur = self.conn.cursor()
         cur.row_factory = None
-        stored = cur.execute(
-            "SELECT s.id, s.unit, c.cells FROM submissions s"
-            " JOIN submission_cells c ON c.submission_id = s.id"
-            " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted'"
-            " AND s.superseded_by IS NULL", (form, period)).fetchall()
-        units, ids, codes, numbers, texts = [], [], [], [], []
-        for sid, unit, cells in stored:  # one JSON document per file, not a row per value
-            decoded = json.loads(cells)
-            if decoded:
-                number, text, _sheet, _cell = zip(*decoded.values())
-                units += [unit] * len(decoded)
-                ids += [sid] * len(decoded)
-                codes += decoded.keys()
-                numbers += number
-                texts += text
-        return pd.DataFrame({
-            "unit": units, "submission_id": pd.Series(ids, dtype="int64"),
-            "indicator": codes, "number": pd.Series(numbers, dtype=float),
-            "text": pd.Series(texts, dtype=object)})
+        in_force = cur.execute(
+            "SELECT id, unit FROM submissions WHERE form = ? AND period = ?"
+            " AND status = 'accepted' AND superseded_by IS NULL ORDER BY unit, instance, id",
+            (form, period)).fetchall()
+        key = (form, period)
+        kept = self._tables[key] if key in self._tables else self._stored_table(form, period)
+        table, changed = round_table.update(kept, in_force, self._cells_of)
+        self._tables[key] = table
+        if changed and self.keeps_tables:
+            self._store_table(form, period, table)
+        return table.frame.copy(deep=False)
+
+    def _cells_of(self, ids: list[int], chunk: int = 500) -> list[tuple[int, str, str]]:
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        rows = []
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            rows += cur.execute(
+                "SELECT s.id, s.unit, coalesce(c.cells, '{}') FROM submissions s"
+                " LEFT JOIN submission_cells c ON c.submission_id = s.id"
+                f" WHERE s.id IN ({','.join('?' * len(part))})", part).fetchall()
+        return rows
+
+    def _stored_table(self, form: str, period: str) -> round_table.Table | None:
+        row = self.conn.execute("SELECT data FROM round_tables WHERE form = ? AND period = ?",
+                                (form, period)).fetchone()
+        if row is None:
+            return None
+        try:
+            return round_table.from_bytes(row[0])
+        except (ValueError, KeyError, OSError, EOFError):
+            return None  # unreadable: decoded again from the cells
+
+    def _store_table(self, form: str, period: str, table: round_table.Table) -> None:
+        try:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO round_tables VALUES (?, ?, ?)",
+                                  (form, period, round_table.to_bytes(table)))
+        except sqlite3.OperationalError:
+            pass  # a cache only: the next run decodes again what it cannot find here
 
     def in_force_items(self, form: str, period: str) -> pd.DataFrame:
         """Long table (unit, submission_id, item_no, key, number, text) of line-list rows in force."""
