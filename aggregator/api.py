@@ -158,10 +158,10 @@ def _contents(paths: list[Path]) -> list[str]:
     return [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in paths if p.is_file()]
 
 
-def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
-    """What the outputs depend on: the ledger's submissions, the day, configuration, the unit
+def _setting(ctx: Context, as_of: date) -> str:
+    """What the outputs depend on but the ledger's submissions: the day, configuration, the unit
     list, the form definitions (shipped and the workspace's) and the Word templates, by content."""
-    parts = [__version__, as_of.isoformat(), repr(ledger.data_version()), ctx.config.model_dump_json()]
+    parts = [__version__, as_of.isoformat(), ctx.config.model_dump_json()]
     parts += _contents([ctx.units_file])
     shipped = shipped_templates_dir()
     folders = {"shipped forms": shipped / "forms", "shipped reports": shipped / "reports",
@@ -169,7 +169,36 @@ def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
     for label, folder in folders.items():
         if folder.is_dir():
             parts += [label, *_contents(sorted(folder.iterdir()))]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return "|".join(parts)
+
+
+def _round_keys(ctx: Context, ledger: Ledger, setting: str) -> dict[str, str]:
+    """Per round ('FORM:PERIOD'), what its outputs depend on: the setting and the submissions of
+    every round of its year and the year before (an annual report cites that year's inspections,
+    CCHC compares with the year before)."""
+    versions = {(r.form, r.parsed_period.code, r.parsed_period.year):
+                ledger.round_version(r.form, r.parsed_period.code) for r in ctx.config.rounds}
+    keys = {}
+    for form, period, year in versions:
+        near = [f"{f}:{p}={v}" for (f, p, y), v in sorted(versions.items())
+                if y in (year, year - 1)]
+        keys[f"{form}:{period}"] = hashlib.sha256("|".join([setting, *near]).encode()).hexdigest()
+    return keys
+
+
+def _unchanged_rounds(state: dict, keys: dict[str, str], guard: OutputGuard
+                      ) -> dict[str, list[Path]]:
+    """Round → its outputs, for rounds whose key is the one their outputs on disk were written
+    under, every output still exactly as written: those are not written again."""
+    try:
+        before = {f"{r.form}:{r.period}": r.outputs
+                  for r in (RoundOutcome.from_dict(d) for d in state.get("rounds", []))}
+        written = dict(state.get("round_keys") or {})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
+    return {name: before[name] for name, key in keys.items()
+            if written.get(name) == key and name in before and before[name]
+            and guard.unchanged(before[name])}
 
 
 def _render_state(state_file: Path) -> dict:
@@ -211,23 +240,27 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
         state_file = ctx.workspace.outbox / RENDER_STATE
         state = _render_state(state_file)
         guard = OutputGuard(ctx.workspace.outbox, state.get("written"))
-        fingerprint = _fingerprint(ctx, ledger, as_of)
+        setting = _setting(ctx, as_of)
+        fingerprint = hashlib.sha256(f"{setting}|{ledger.data_version()!r}".encode()).hexdigest()
         if not force and (reused := _reused(state, fingerprint, guard)) is not None:
             return reused
     results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
     clock.lap("consolidate")
     if not render:
         return [_round_outcome(r, []) for r in results], None
+    keys = _round_keys(ctx, ledger, setting)
+    kept = {} if force else _unchanged_rounds(state, keys, guard)
     outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
-                         ctx.workspace.report_template, workers, timings, guard)
+                         ctx.workspace.report_template, workers, timings, guard, set(kept))
+    outputs |= kept
     clock.reset()
     rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
     try:
         write_text_replacing(state_file, json.dumps({
             "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
-            "reminder": str(reminder) if reminder else None, "written": guard.to_dict()},
-            ensure_ascii=False))
+            "round_keys": keys, "reminder": str(reminder) if reminder else None,
+            "written": guard.to_dict()}, ensure_ascii=False))
     except OSError:
         guard.notices.append(STATE_NOT_SAVED.format(name=state_file.name))
     if notices is not None:

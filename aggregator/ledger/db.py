@@ -335,6 +335,12 @@ class Ledger:
         row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM submissions").fetchone()
         return int(row[0]), int(row[1])
 
+    def round_version(self, form: str, period: str) -> tuple[int, int]:
+        """Changes whenever a submission of the round is recorded."""
+        row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM submissions"
+                                " WHERE form = ? AND period = ?", (form, period)).fetchone()
+        return int(row[0]), int(row[1])
+
     def rounds_seen(self) -> list[tuple[str, str]]:
         return [
             (r["form"], r["period"])

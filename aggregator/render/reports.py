@@ -72,19 +72,22 @@ def render_reminder(results: list[RoundResult], config: Config, as_of: date,
 
 def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: Path,
                template: Templates, workers=None, timings: dict[str, float] | None = None,
-               guard: OutputGuard | None = None) -> dict[str, list[Path]]:
+               guard: OutputGuard | None = None, unchanged: set[str] = frozenset()
+               ) -> dict[str, list[Path]]:
     """Every output of the run, keyed 'FORM:PERIOD' (and 'reminder'), written through `guard`
-    (which keeps edited or locked outputs and says so in its notices)."""
+    (which keeps edited or locked outputs and says so in its notices); rounds named in
+    `unchanged` ('FORM:PERIOD': their outputs on disk are up to date) are not written again."""
     guard = guard or OutputGuard(outbox)
     clock = Stopwatch(timings if timings is not None else {})
-    specs = [spec for r in results if r.form.code in CHARTS
+    rendered = [r for r in results if f"{r.form.code}:{r.period.code}" not in unchanged]
+    specs = [spec for r in rendered if r.form.code in CHARTS
              for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values() if spec]
     todo = [s for s in specs if not s.path.exists()]
     if workers is not None and len(todo) > 1:
         workers.map_small(draw, todo)
     clock.lap("charts")
     out = {}
-    for r in results:
+    for r in rendered:
         out[f"{r.form.code}:{r.period.code}"] = render_round(r, results, config, as_of, guard,
                                                              template)
     clock.lap("reports")
