@@ -17,6 +17,9 @@ from aggregator.ledger import round_table
 from aggregator.ledger.migrations import migrate
 
 
+STORE_AFTER = 200  # submissions decoded or dropped before a round's table is stored again
+
+
 @dataclass(frozen=True)
 class NewSubmission:
     sha256: str
@@ -54,6 +57,7 @@ class Ledger:
         self.path = path
         self.keeps_tables = keeps_tables and str(path) != ":memory:"
         self._tables: dict[tuple[str, str], round_table.Table] = {}
+        self._unstored: dict[tuple[str, str], int] = {}  # submissions decoded or dropped since
         self.conn = sqlite3.connect(str(path), isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -257,10 +261,14 @@ class Ledger:
             (form, period)).fetchall()
         key = (form, period)
         kept = self._tables[key] if key in self._tables else self._stored_table(form, period)
-        table, changed = round_table.update(kept, in_force, self._cells_of)
+        table, changes = round_table.update(kept, in_force, self._cells_of)
         self._tables[key] = table
-        if changed and self.keeps_tables:
+        # Stored again only once it differs by many submissions from the stored one: a late file
+        # is decoded again by the next runs (cheap) rather than the whole round written each run.
+        self._unstored[key] = self._unstored.get(key, 0) + changes
+        if self.keeps_tables and self._unstored[key] > max(STORE_AFTER, len(in_force) // 10):
             self._store_table(form, period, table)
+            self._unstored[key] = 0
         return table.frame.copy(deep=False)
 
     def _cells_of(self, ids: list[int], chunk: int = 500) -> list[tuple[int, str, str]]:

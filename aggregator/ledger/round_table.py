@@ -55,16 +55,17 @@ def _frame(units, ids, codes, numbers, texts) -> pd.DataFrame:
         "text": pd.Series(texts, dtype=object)})
 
 
+_CODES_DTYPE = pd.Series(["code"]).dtype
 EMPTY = Table(_frame([], [], [], [], []), [], np.array([], dtype=np.int64))
 
 
 def update(kept: Table | None, in_force: list[tuple[int, str]],
-           cells_of: Callable[[list[int]], list[tuple[int, str, str]]]) -> tuple[Table, bool]:
+           cells_of: Callable[[list[int]], list[tuple[int, str, str]]]) -> tuple[Table, int]:
     """The table for the submissions `in_force` ((id, unit), in the round's order), reusing the
     rows of `kept` and decoding the others through `cells_of(ids) → [(id, unit, cells)]`.
-    Returns (table, whether it differs from `kept`)."""
+    Returns (table, how many submissions were decoded or dropped)."""
     if kept is not None and kept.key == in_force:
-        return kept, False
+        return kept, 0
     wanted = set(in_force)
     old = kept or EMPTY
     keep = np.array([pair in wanted for pair in old.key], dtype=bool)
@@ -84,7 +85,7 @@ def update(kept: Table | None, in_force: list[tuple[int, str]],
         frame = frame.iloc[np.argsort(np.repeat(rank, counts), kind="stable")]
         frame = frame.reset_index(drop=True)
         key, counts = [key[i] for i in by_sub], counts[by_sub]
-    return Table(frame, key, counts), True
+    return Table(frame, key, counts), len(missing) + int((~keep).sum())
 
 
 def _strings(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +126,8 @@ def from_bytes(blob: bytes) -> Table:
         indicators = np.array(_unstrings(z["ind_data"], z["ind_lengths"]), dtype=object)
         text = np.full(len(z["number"]), None, dtype=object)
         text[z["has_text"]] = _unstrings(z["text_data"], z["text_lengths"])
-        frame = _frame(np.repeat(np.array(units, dtype=object), counts).tolist(),
-                       np.repeat(ids, counts), indicators[z["ind_codes"]].tolist(), z["number"],
-                       text)
+        codes = _CODES_DTYPE  # what pandas makes of a list of codes, without listing them
+        frame = _frame(pd.Series(np.repeat(np.array(units, dtype=object), counts), dtype=codes),
+                       np.repeat(ids, counts),
+                       pd.Series(indicators[z["ind_codes"]], dtype=codes), z["number"], text)
         return Table(frame, list(zip(ids.tolist(), units)), counts.astype(np.int64))
