@@ -216,8 +216,10 @@ class Ledger:
             " WHERE submissions.status = 'accepted' AND submissions.form = newest.form"
             " AND submissions.period = newest.period AND submissions.unit = newest.unit"
             " AND submissions.instance = newest.instance")
-        self.conn.execute(
-            "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = id")
+        self.conn.execute(  # only the touched keys: years of history are not scanned
+            "UPDATE submissions SET superseded_by = NULL WHERE id IN (SELECT x.id FROM touched t"
+            " JOIN submissions x ON x.form = t.form AND x.period = t.period AND x.unit = t.unit"
+            " AND x.instance = t.instance WHERE x.superseded_by = x.id)")
 
     # queries ------------------------------------------------------------------------------------
     def kept_in_force_over(self, ids: list[int]) -> dict[int, tuple[str, str]]:
