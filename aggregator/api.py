@@ -45,7 +45,6 @@ from aggregator.units import UnitRegistry, UnitsError, gso
 from aggregator.units.carried import with_carried
 from aggregator.units.restructure import restructure
 from aggregator.units.sheet import write_units
-from aggregator.validate.judgment import History
 from aggregator.validate.validator import trust_carried, validate_reports
 from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace import Workspace
@@ -104,16 +103,13 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     ctx = open_context(root)
     with ctx.workers() as workers:
         checked = workers.read(files)
-    hist = History()
-    if ctx.workspace.ledger.exists():
-        with Ledger(ctx.workspace.ledger) as ledger:
-            hist = ledger_history(ledger, ctx.config)
     units, sources = ctx.units, ["workspace" if ctx.config.units_file else "built-in"] * len(files)
     if ctx.config.units_file is None:
         units = with_carried(units, [u for r in checked for u in r.read.carried])
         sources = ["form" if trust_carried(r, units) else s for r, s in zip(checked, sources)]
-    reports = validate_reports(checked, ctx.config, hist, {u.code: u.level for u in units.units},
-                               units)
+    with _read_ledger(ctx) as ledger:  # open while judging: its rounds are read when asked for
+        reports = validate_reports(checked, ctx.config, ledger_history(ledger, ctx.config),
+                                   {u.code: u.level for u in units.units}, units)
     return [replace(outcome_of(report, str(f), sha256_of(f),
                                "valid" if report.acceptable else "invalid", None), units_from=s)
             for f, report, s in zip(files, reports, sources)]

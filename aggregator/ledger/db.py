@@ -16,7 +16,6 @@ from aggregator.issues import Issue
 from aggregator.ledger import round_table
 from aggregator.ledger.migrations import migrate
 
-
 STORE_AFTER = 200  # submissions decoded or dropped before a round's table is stored again
 
 

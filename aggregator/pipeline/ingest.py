@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from aggregator.consolidate.aggregate import unit_by_code
 from aggregator.intake import (
     Incoming,
     Scan,
@@ -55,7 +56,6 @@ from aggregator.pipeline.isolation import (
 from aggregator.pipeline.timing import Stopwatch
 from aggregator.pipeline.workers import Workers
 from aggregator.results import FileOutcome
-from aggregator.consolidate.aggregate import unit_by_code
 from aggregator.validate.judgment import History, judge
 from aggregator.validate.report import FileReport
 from aggregator.validate.validator import validate_reports
