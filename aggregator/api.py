@@ -313,8 +313,8 @@ def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | 
     timings: dict[str, float] = {}
     notices: list[str] = []
     try:
-        with Ledger(ws.ledger, keeps_tables=True) as ledger, ctx.workers(crash_marker=ws.root / READING_MARKER) \
-                as workers:
+        with Ledger(ws.ledger, keeps_tables=True) as ledger, \
+                ctx.workers(crash_marker=ws.root / READING_MARKER) as workers:
             run_id = ledger.start_run(as_of.isoformat())
             taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
             files = taken.files

@@ -149,12 +149,13 @@ def history_ledger(national: Path) -> Path:
     from aggregator.ledger import Ledger, NewSubmission
 
     source = DATA / "national-work" / LEDGER
-    if not source.exists():
-        raise SystemExit("run --scale national first (its ledger is the history's model)")
+    if not source.exists():  # the national round once, untimed: its ledger is the model
+        one_run(national, DATA / "national-work", "once")
     t = time.perf_counter()
     with Ledger(source) as ledger:
         long = ledger.in_force_values("KTCV", "2024-H1")
-    model = [(unit, {code: (text if isinstance(text, str) else None if math.isnan(number) else number,
+    model = [(unit, {code: (text if isinstance(text, str) else
+                            None if math.isnan(number) else number,
                             "KTCV", "E12")
                      for code, number, text in zip(part["indicator"], part["number"],
                                                     part["text"])})
@@ -300,7 +301,8 @@ def main() -> None:
             show(line, "new round, five-year ledger", args.repeat)
             size = (DATA / "history-work" / LEDGER).stat().st_size
             subs = 250_000 + runs_files(full)
-            line |= {"empty_ledger_s": base["full_s"], "ratio_to_empty": line["full_s"] / base["full_s"],
+            line |= {"empty_ledger_s": base["full_s"],
+                     "ratio_to_empty": line["full_s"] / base["full_s"],
                      "ledger_bytes_per_submission": size / subs, "empty_stages_s": base["stages_s"]}
             print(f"  five-year ledger / empty ledger: {line['full_s'] / base['full_s']:.3f}×; "
                   f"status {line['status_s']:.2f} s, history {line['history_s']:.2f} s, "

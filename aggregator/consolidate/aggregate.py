@@ -67,7 +67,8 @@ def per_unit(form: FormSpec, values: pd.DataFrame, order: list[str]) -> pd.DataF
     present = set(numbers["unit"].unique())
     index = pd.Index([u for u in order if u in present], name="unit")
     codes = [ind.code for ind in form.indicators if ind.is_numeric]
-    grid = _grid(index.get_indexer(numbers["unit"]), pd.Index(codes).get_indexer(numbers["indicator"]),
+    grid = _grid(index.get_indexer(numbers["unit"]),
+                 pd.Index(codes).get_indexer(numbers["indicator"]),
                  numbers["number"].to_numpy(dtype=float), (len(index), len(codes)))
     if grid is not None:  # one value per unit and code: its sum and its mean are that value
         return recompute_totals(form, pd.DataFrame(grid, index=index, columns=codes))

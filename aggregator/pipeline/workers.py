@@ -34,7 +34,7 @@ MIN_PARALLEL = 600
 
 
 def min_parallel() -> int:
-    """MIN_PARALLEL, or AGGREGATOR_MIN_PARALLEL when set (tests that need the pool with few files)."""
+    """MIN_PARALLEL, or AGGREGATOR_MIN_PARALLEL when set (tests needing the pool with few files)."""
     return int(os.environ.get("AGGREGATOR_MIN_PARALLEL") or MIN_PARALLEL)
 _STATE: tuple[FormRegistry, UnitRegistry, Limits] | None = None
 

@@ -81,7 +81,8 @@ def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: 
     clock = Stopwatch(timings if timings is not None else {})
     rendered = [r for r in results if f"{r.form.code}:{r.period.code}" not in unchanged]
     specs = [spec for r in rendered if r.form.code in CHARTS
-             for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values() if spec]
+             for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values()
+             if spec]
     todo = [s for s in specs if not s.path.exists()]
     if workers is not None and len(todo) > 1:
         workers.map_small(draw, todo)
