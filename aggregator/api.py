@@ -46,7 +46,6 @@ from aggregator.units import UnitRegistry, UnitsError, gso
 from aggregator.units.carried import with_carried
 from aggregator.units.restructure import restructure
 from aggregator.units.sheet import write_units
-from aggregator.validate.judgment import History
 from aggregator.validate.validator import trust_carried, validate_reports
 from aggregator.vn_format import short_date as vn_short_date
 from aggregator.workspace import Workspace
@@ -128,10 +127,6 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     ctx = open_context(root)
     with ctx.workers() as workers:
         checked = workers.read(files)
-    hist = History()
-    if ctx.workspace.ledger.exists():
-        with Ledger(ctx.workspace.ledger) as ledger:
-            hist = ledger_history(ledger, ctx.config)
     config = ctx.config
     if not (ctx.workspace.root / CONFIG_FILE).exists():  # no plan of the office's own here
         config = with_carried_rounds(config, [r.read.carried_round for r in checked])
@@ -139,8 +134,9 @@ def check_files(root: Path, files: list[Path]) -> list[FileOutcome]:
     if ctx.config.units_file is None:
         units = with_carried(units, [u for r in checked for u in r.read.carried])
         sources = ["form" if trust_carried(r, units) else s for r, s in zip(checked, sources)]
-    reports = validate_reports(checked, config, hist, {u.code: u.level for u in units.units},
-                               units)
+    with _read_ledger(ctx) as ledger:  # open while judging: its rounds are read when asked for
+        reports = validate_reports(checked, config, ledger_history(ledger, config),
+                                   {u.code: u.level for u in units.units}, units)
     return [replace(outcome_of(report, str(f), sha256_of(f),
                                "valid" if report.acceptable else "invalid", None), units_from=s)
             for f, report, s in zip(files, reports, sources)]
@@ -185,10 +181,10 @@ def _contents(paths: list[Path]) -> list[str]:
     return [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in paths if p.is_file()]
 
 
-def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
-    """What the outputs depend on: the ledger's submissions, the day, configuration, the unit
+def _setting(ctx: Context, as_of: date) -> str:
+    """What the outputs depend on but the ledger's submissions: the day, configuration, the unit
     list, the form definitions (shipped and the workspace's) and the Word templates, by content."""
-    parts = [__version__, as_of.isoformat(), repr(ledger.data_version()), ctx.config.model_dump_json()]
+    parts = [__version__, as_of.isoformat(), ctx.config.model_dump_json()]
     parts += _contents([ctx.units_file])
     shipped = shipped_templates_dir()
     folders = {"shipped forms": shipped / "forms", "shipped reports": shipped / "reports",
@@ -196,7 +192,36 @@ def _fingerprint(ctx: Context, ledger: Ledger, as_of: date) -> str:
     for label, folder in folders.items():
         if folder.is_dir():
             parts += [label, *_contents(sorted(folder.iterdir()))]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return "|".join(parts)
+
+
+def _round_keys(ctx: Context, ledger: Ledger, setting: str) -> dict[str, str]:
+    """Per round ('FORM:PERIOD'), what its outputs depend on: the setting and the submissions of
+    every round of its year and the year before (an annual report cites that year's inspections,
+    CCHC compares with the year before)."""
+    versions = {(r.form, r.parsed_period.code, r.parsed_period.year):
+                ledger.round_version(r.form, r.parsed_period.code) for r in ctx.config.rounds}
+    keys = {}
+    for form, period, year in versions:
+        near = [f"{f}:{p}={v}" for (f, p, y), v in sorted(versions.items())
+                if y in (year, year - 1)]
+        keys[f"{form}:{period}"] = hashlib.sha256("|".join([setting, *near]).encode()).hexdigest()
+    return keys
+
+
+def _unchanged_rounds(state: dict, keys: dict[str, str], guard: OutputGuard
+                      ) -> dict[str, list[Path]]:
+    """Round → its outputs, for rounds whose key is the one their outputs on disk were written
+    under, every output still exactly as written: those are not written again."""
+    try:
+        before = {f"{r.form}:{r.period}": r.outputs
+                  for r in (RoundOutcome.from_dict(d) for d in state.get("rounds", []))}
+        written = dict(state.get("round_keys") or {})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}
+    return {name: before[name] for name, key in keys.items()
+            if written.get(name) == key and name in before and before[name]
+            and guard.unchanged(before[name])}
 
 
 def _render_state(state_file: Path) -> dict:
@@ -239,23 +264,28 @@ def _rounds(ctx: Context, ledger: Ledger, as_of: date, render: bool,
         state_file = ctx.workspace.outbox / RENDER_STATE
         state = _render_state(state_file)
         guard = OutputGuard(ctx.workspace.outbox, state.get("written"))
-        fingerprint = _fingerprint(ctx, ledger, as_of)
+        setting = _setting(ctx, as_of)
+        fingerprint = hashlib.sha256(f"{setting}|{ledger.data_version()!r}".encode()).hexdigest()
         if not force and (reused := _reused(state, fingerprint, guard)) is not None:
             return reused
     results = [_consolidate(ctx, ledger, r, as_of) for r in chosen]
     clock.lap("consolidate")
     if not render:
         return [_round_outcome(r, []) for r in results], None
+    keys = _round_keys(ctx, ledger, setting)
+    kept = {} if force else _unchanged_rounds(state, keys, guard)
     outputs = render_all(results, ctx.config, as_of, ctx.workspace.outbox,
-                         ctx.workspace.report_template, workers, timings, guard, rendering)
+                         ctx.workspace.report_template, workers, timings, guard, rendering,
+                         set(kept))
+    outputs |= kept
     clock.reset()
     rounds = [_round_outcome(r, outputs.get(f"{r.form.code}:{r.period.code}", [])) for r in results]
     reminder = next(iter(outputs.get("reminder", [])), None)
     try:
         write_text_replacing(state_file, json.dumps({
             "fingerprint": fingerprint, "rounds": [r.to_dict() for r in rounds],
-            "reminder": str(reminder) if reminder else None, "written": guard.to_dict()},
-            ensure_ascii=False))
+            "round_keys": keys, "reminder": str(reminder) if reminder else None,
+            "written": guard.to_dict()}, ensure_ascii=False))
     except OSError:
         guard.notices.append(STATE_NOT_SAVED.format(name=state_file.name))
     if notices is not None:
@@ -315,8 +345,8 @@ def _run(root: Path, given: date | None, progress: Callable[[int, int], None] | 
     timings: dict[str, float] = {}
     notices: list[str] = []
     try:
-        with Ledger(ws.ledger) as ledger, ctx.workers(crash_marker=ws.root / READING_MARKER) \
-                as workers:
+        with Ledger(ws.ledger, keeps_tables=True) as ledger, \
+                ctx.workers(crash_marker=ws.root / READING_MARKER) as workers:
             run_id = ledger.start_run(as_of.isoformat())
             taken = ingest(ctx, ledger, run_id, workers, timings, progress, given)
             files = taken.files
@@ -433,7 +463,7 @@ def report(root: Path, as_of: date | None = None,
     notices: list[str] = []
     started = datetime.now()
     try:
-        with Ledger(ws.ledger) as ledger, ctx.workers() as workers:
+        with Ledger(ws.ledger, keeps_tables=True) as ledger, ctx.workers() as workers:
             rounds, reminder = _rounds(ctx, ledger, as_of, True, workers=workers, notices=notices,
                                        force=True, rendering=rendering)  # re-render on request
     finally:

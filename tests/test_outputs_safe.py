@@ -289,3 +289,28 @@ def test_unwritable_outbox_folder_is_one_vietnamese_line_from_report(ran):
     assert out.exit_code == 2
     assert "Traceback" not in out.output and "Errno" not in out.output
     assert "không được phép ghi" in " ".join(out.output.split())
+
+
+def test_outputs_of_rounds_whose_inputs_did_not_change_are_not_written_again(tmp_path):
+    """Issue 16: a late file for 2024 rewrites 2024's outputs, not those of a round two years
+    before (a round's outputs depend on its year's rounds and the year before's)."""
+    root = tmp_path / "ws"
+    init_workspace(root)
+    config = root / "aggregator.toml"
+    config.write_text(config.read_text(encoding="utf-8") + (
+        '\n[[rounds]]\nform = "KTCV"\nperiod = "2022-H1"\nwindow_start = 2021-12-15\n'
+        'window_end = 2022-06-14\ndeadline = 2022-06-15\nsubmitters = ["agency", "district"]\n'),
+        encoding="utf-8")
+    first = api.run(root, AS_OF)
+    old = next(r for r in first.rounds if r.period == "2022-H1")
+    assert old.outputs
+    stamps = {p: p.stat().st_mtime_ns for r in first.rounds for p in r.outputs}
+    drop_reports(root)
+    second = api.run(root, AS_OF)
+    assert next(r for r in second.rounds if r.period == "2022-H1").outputs == old.outputs
+    assert all(p.stat().st_mtime_ns == stamps[p] for p in old.outputs)  # not written again
+    assert h1(second).submitted == 2
+    assert all(p.stat().st_mtime_ns != stamps[p] for p in h1(second).outputs if p in stamps)
+    forced = api.report(root, AS_OF)  # on request, everything is written again
+    assert next(r for r in forced.rounds if r.period == "2022-H1").outputs == old.outputs
+    assert any(p.stat().st_mtime_ns != stamps[p] for p in old.outputs)

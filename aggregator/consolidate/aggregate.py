@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from aggregator.forms import FormSpec
@@ -34,13 +35,46 @@ def derived_frame(form: FormSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def _grid(rows: np.ndarray, cols: np.ndarray, numbers: np.ndarray, shape: tuple[int, int]
+          ) -> np.ndarray | None:
+    """numbers placed at (rows, cols) of a NaN grid (negative positions left out); None when a
+    cell would get two numbers (they are to be combined, not placed)."""
+    wanted = (rows >= 0) & (cols >= 0)
+    cells = rows[wanted] * shape[1] + cols[wanted]
+    if len(cells) and np.bincount(cells, minlength=shape[0] * shape[1]).max() > 1:
+        return None
+    grid = np.full(shape, np.nan)
+    grid.reshape(-1)[cells] = numbers[wanted]
+    return grid
+
+
+def unit_by_code(numbers: pd.DataFrame) -> pd.DataFrame:
+    """The long table's numbers (none missing) as units × codes, sorted, several of one unit and
+    code added up: what `pivot_table(index="unit", columns="indicator", aggfunc="sum")` gives."""
+    rows, units = pd.factorize(numbers["unit"], sort=True)
+    cols, codes = pd.factorize(numbers["indicator"], sort=True)
+    grid = _grid(rows, cols, numbers["number"].to_numpy(dtype=float), (len(units), len(codes)))
+    if grid is None:
+        return numbers.pivot_table(index="unit", columns="indicator", values="number",
+                                   aggfunc="sum")
+    return pd.DataFrame(grid, index=pd.Index(units, name="unit"),
+                        columns=pd.Index(codes, name="indicator"))
+
+
 def per_unit(form: FormSpec, values: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Units × numeric codes; several files of one unit (DKT) add up counts and average rates."""
     numbers = values[values["number"].notna()]
+    present = set(numbers["unit"].unique())
+    index = pd.Index([u for u in order if u in present], name="unit")
+    codes = [ind.code for ind in form.indicators if ind.is_numeric]
+    grid = _grid(index.get_indexer(numbers["unit"]),
+                 pd.Index(codes).get_indexer(numbers["indicator"]),
+                 numbers["number"].to_numpy(dtype=float), (len(index), len(codes)))
+    if grid is not None:  # one value per unit and code: its sum and its mean are that value
+        return recompute_totals(form, pd.DataFrame(grid, index=index, columns=codes))
     grouped = numbers.groupby(["unit", "indicator"])["number"]
     sums, means = grouped.sum().unstack(), grouped.mean().unstack()
-    present = set(numbers["unit"].unique())
-    frame = pd.DataFrame(index=pd.Index([u for u in order if u in present], name="unit"))
+    frame = pd.DataFrame(index=index)
     for ind in form.indicators:
         if ind.is_numeric:
             source = sums if ind.aggregation == "sum" else means

@@ -13,8 +13,9 @@ def texts(form: FormSpec, values: pd.DataFrame, units: UnitRegistry, rank: dict[
           ) -> dict[str, list[tuple[Unit, str]]]:
     out: dict[str, list[tuple[Unit, str]]] = {code: [] for code in form.text_codes}
     rows = values[values["indicator"].isin(form.text_codes) & values["text"].notna()]
-    for row in rows.itertuples():
-        out[row.indicator].append((units[row.unit], row.text))
+    for indicator, unit, text in zip(rows["indicator"].tolist(), rows["unit"].tolist(),
+                                     rows["text"].tolist()):
+        out[indicator].append((units[unit], text))
     for code in out:
         out[code].sort(key=lambda pair: rank.get(pair[0].code, 0))
     return out

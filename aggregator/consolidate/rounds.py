@@ -129,7 +129,8 @@ def consolidate_round(
         round=round_, form=form, period=round_.parsed_period, as_of=as_of, statuses=status_list,
         per_unit=frame, totals=totals, derived=derived_of(form, totals),
         per_unit_derived=derived_frame(form, frame), texts=texts(form, vals, units, rank),
-        items=items(line_items, reported, kept, rank), records=records(vals),
+        items=items(line_items, reported, kept, rank),
+        records=records(vals) if form.instance_key else pd.DataFrame(),  # one row per file: DKT
         choices=choice_counts(form, vals), warnings=warnings,
         by_group=breakdown(status_list, "group", names),
         by_parent=breakdown(status_list, "parent", names), overall=overall(status_list),

@@ -13,7 +13,10 @@ import pandas as pd
 
 from aggregator import __version__
 from aggregator.issues import Issue
+from aggregator.ledger import round_table
 from aggregator.ledger.migrations import migrate
+
+STORE_AFTER = 200  # submissions decoded or dropped before a round's table is stored again
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,13 @@ def _split(value: object) -> tuple[float | None, str | None]:
 
 
 class Ledger:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, keeps_tables: bool = False):
+        """`keeps_tables`: store the decoded round tables for the next run (runs that hold the
+        workspace lock; a read-only verb only uses them)."""
         self.path = path
+        self.keeps_tables = keeps_tables and str(path) != ":memory:"
+        self._tables: dict[tuple[str, str], round_table.Table] = {}
+        self._unstored: dict[tuple[str, str], int] = {}  # submissions decoded or dropped since
         self.conn = sqlite3.connect(str(path), isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -207,8 +215,10 @@ class Ledger:
             " WHERE submissions.status = 'accepted' AND submissions.form = newest.form"
             " AND submissions.period = newest.period AND submissions.unit = newest.unit"
             " AND submissions.instance = newest.instance")
-        self.conn.execute(
-            "UPDATE submissions SET superseded_by = NULL WHERE superseded_by = id")
+        self.conn.execute(  # only the touched keys: years of history are not scanned
+            "UPDATE submissions SET superseded_by = NULL WHERE id IN (SELECT x.id FROM touched t"
+            " JOIN submissions x ON x.form = t.form AND x.period = t.period AND x.unit = t.unit"
+            " AND x.instance = t.instance WHERE x.superseded_by = x.id)")
 
     # queries ------------------------------------------------------------------------------------
     def kept_in_force_over(self, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -241,28 +251,56 @@ class Ledger:
         )
 
     def in_force_values(self, form: str, period: str) -> pd.DataFrame:
-        """Long table (unit, indicator, number, text) of the versions in force for a round."""
+        """Long table (unit, submission_id, indicator, number, text) of the versions in force for a
+        round: submissions in (unit, instance, id) order, each one's cells in their stored order.
+        Decoded once and kept (see round_table): only submissions newly in force are decoded."""
         cur = self.conn.cursor()
         cur.row_factory = None
-        stored = cur.execute(
-            "SELECT s.id, s.unit, c.cells FROM submissions s"
-            " JOIN submission_cells c ON c.submission_id = s.id"
-            " WHERE s.form = ? AND s.period = ? AND s.status = 'accepted'"
-            " AND s.superseded_by IS NULL", (form, period)).fetchall()
-        units, ids, codes, numbers, texts = [], [], [], [], []
-        for sid, unit, cells in stored:  # one JSON document per file, not a row per value
-            decoded = json.loads(cells)
-            if decoded:
-                number, text, _sheet, _cell = zip(*decoded.values())
-                units += [unit] * len(decoded)
-                ids += [sid] * len(decoded)
-                codes += decoded.keys()
-                numbers += number
-                texts += text
-        return pd.DataFrame({
-            "unit": units, "submission_id": pd.Series(ids, dtype="int64"),
-            "indicator": codes, "number": pd.Series(numbers, dtype=float),
-            "text": pd.Series(texts, dtype=object)})
+        in_force = cur.execute(
+            "SELECT id, unit FROM submissions WHERE form = ? AND period = ?"
+            " AND status = 'accepted' AND superseded_by IS NULL ORDER BY unit, instance, id",
+            (form, period)).fetchall()
+        key = (form, period)
+        kept = self._tables[key] if key in self._tables else self._stored_table(form, period)
+        table, changes = round_table.update(kept, in_force, self._cells_of)
+        self._tables[key] = table
+        # Stored again only once it differs by many submissions from the stored one: a late file
+        # is decoded again by the next runs (cheap) rather than the whole round written each run.
+        self._unstored[key] = self._unstored.get(key, 0) + changes
+        if self.keeps_tables and self._unstored[key] > max(STORE_AFTER, len(in_force) // 10):
+            self._store_table(form, period, table)
+            self._unstored[key] = 0
+        return table.frame.copy(deep=False)
+
+    def _cells_of(self, ids: list[int], chunk: int = 500) -> list[tuple[int, str, str]]:
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        rows = []
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            rows += cur.execute(
+                "SELECT s.id, s.unit, coalesce(c.cells, '{}') FROM submissions s"
+                " LEFT JOIN submission_cells c ON c.submission_id = s.id"
+                f" WHERE s.id IN ({','.join('?' * len(part))})", part).fetchall()
+        return rows
+
+    def _stored_table(self, form: str, period: str) -> round_table.Table | None:
+        row = self.conn.execute("SELECT data FROM round_tables WHERE form = ? AND period = ?",
+                                (form, period)).fetchone()
+        if row is None:
+            return None
+        try:
+            return round_table.from_bytes(row[0])
+        except (ValueError, KeyError, OSError, EOFError):
+            return None  # unreadable: decoded again from the cells
+
+    def _store_table(self, form: str, period: str, table: round_table.Table) -> None:
+        try:
+            with self.conn:
+                self.conn.execute("INSERT OR REPLACE INTO round_tables VALUES (?, ?, ?)",
+                                  (form, period, round_table.to_bytes(table)))
+        except sqlite3.OperationalError:
+            pass  # a cache only: the next run decodes again what it cannot find here
 
     def in_force_items(self, form: str, period: str) -> pd.DataFrame:
         """Long table (unit, submission_id, item_no, key, number, text) of line-list rows in force."""
@@ -304,6 +342,12 @@ class Ledger:
     def data_version(self) -> tuple[int, int]:
         """Changes whenever a submission is recorded: what the reports depend on."""
         row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM submissions").fetchone()
+        return int(row[0]), int(row[1])
+
+    def round_version(self, form: str, period: str) -> tuple[int, int]:
+        """Changes whenever a submission of the round is recorded."""
+        row = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM submissions"
+                                " WHERE form = ? AND period = ?", (form, period)).fetchone()
         return int(row[0]), int(row[1])
 
     def rounds_seen(self) -> list[tuple[str, str]]:

@@ -128,6 +128,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX submissions_container ON submissions(container_sha256)
         """,
     ),
+    (
+        # Years of history: a unit's files found without scanning every round (`history`), and
+        # each round's decoded in-force values kept between runs (numpy arrays, see round_table):
+        # a run decodes only the submissions that came into force since.
+        "006_unit_index_and_round_tables",
+        """
+        CREATE INDEX submissions_unit ON submissions(unit);
+        CREATE TABLE round_tables (
+            form TEXT NOT NULL,
+            period TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (form, period)
+        )
+        """,
+    ),
 ]
 
 

@@ -15,6 +15,9 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
+from aggregator.consolidate.aggregate import unit_by_code
 from aggregator.intake import (
     Incoming,
     Scan,
@@ -88,15 +91,18 @@ def levels(ctx: Context) -> dict[str, str]:
 
 
 def history(ledger: Ledger, config: Config) -> History:
-    """In-force numeric values per round, for the warnings that compare with what came before."""
-    frames = {}
-    for round_ in config.rounds:
-        long = ledger.in_force_values(round_.form, round_.parsed_period.code)
+    """In-force numeric values per round, for the warnings that compare with what came before;
+    each round's made when first asked for."""
+    planned = {(r.form, r.parsed_period.code) for r in config.rounds}
+
+    def load(form: str, period: str) -> pd.DataFrame | None:
+        if (form, period) not in planned:
+            return None
+        long = ledger.in_force_values(form, period)
         long = long[long["number"].notna()]
-        if not long.empty:
-            frames[(round_.form, round_.parsed_period.code)] = long.pivot_table(
-                index="unit", columns="indicator", values="number", aggfunc="sum")
-    return History(frames)
+        return None if long.empty else unit_by_code(long)
+
+    return History(load=load)
 
 
 def _feedback_text(incoming: Incoming, report: FileReport, in_force: str | None,

@@ -29,7 +29,15 @@ from aggregator.validate.validator import check_file
 
 T = TypeVar("T")
 R = TypeVar("R")
-MIN_PARALLEL = 24  # below this many items, do the work in-process
+# Below this many items, do the work in-process. Measured (docs/performance.md, issue 16): starting
+# the pool costs about 0.7 s (fork, then each worker loads matplotlib for the charts), reading costs
+# about 2 ms a file in-process, and two workers halve that: the pool pays off from ~600 files.
+MIN_PARALLEL = 600
+
+
+def min_parallel() -> int:
+    """MIN_PARALLEL, or AGGREGATOR_MIN_PARALLEL when set (tests needing the pool with few files)."""
+    return int(os.environ.get("AGGREGATOR_MIN_PARALLEL") or MIN_PARALLEL)
 _STATE: tuple[FormRegistry, UnitRegistry, Limits] | None = None
 
 
@@ -117,7 +125,7 @@ class Workers:
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         items = list(items)
-        if self.processes <= 1 or len(items) < MIN_PARALLEL:
+        if self.processes <= 1 or len(items) < min_parallel():
             return [fn(item) for item in items]
         chunk = max(1, len(items) // (self.processes * 8))
         return list(self._executor().map(fn, items, chunksize=chunk))
@@ -135,7 +143,7 @@ class Workers:
 
     def read_iter(self, paths: list[Path]) -> Iterator[FileReport]:
         """Like `read`, yielding in order as results arrive, so the caller can work meanwhile."""
-        if self.processes <= 1 or len(paths) < MIN_PARALLEL:
+        if self.processes <= 1 or len(paths) < min_parallel():
             yield from self._read_here(paths)
             return
         done = 0

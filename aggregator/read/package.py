@@ -7,6 +7,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 
 from defusedxml import ElementTree
 
@@ -53,6 +54,27 @@ def worksheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
             for s in book.iter() if s.tag.endswith("}sheet") and s.get(f"{_REL_NS}id") in targets}
 
 
+FEW_REFS = 8
+
+
+def _cells_at(xml: bytes, refs: set[bytes]) -> Iterator[re.Match[bytes]]:
+    """The cell elements of `refs` in a worksheet part: each `r="D7"` found, then the element
+    matched from its tag's start — the matches scanning every cell would give for those refs,
+    without scanning every cell (a form's check column makes the part long)."""
+    if len(refs) > FEW_REFS:  # a find per ref costs more than one pass over every cell
+        yield from (m for m in _CELL.finditer(xml) if m[1] in refs)
+        return
+    for ref in refs:
+        needle = b'r="' + ref + b'"'
+        at = xml.find(needle)
+        while at >= 0:
+            start = xml.rfind(b"<", 0, at)
+            match = _CELL.match(xml, start) if start >= 0 else None
+            if match is not None and match[1] == ref:
+                yield match
+            at = xml.find(needle, at + 1)
+
+
 def uncalculated(data: bytes, cells: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of `cells` (sheet, 'D7') that hold a formula without a computed value. Only called
     for cells read as blank, which are few; `data` has passed the guard."""
@@ -64,9 +86,9 @@ def uncalculated(data: bytes, cells: set[tuple[str, str]]) -> set[tuple[str, str
                 if sheet not in parts:
                     continue
                 wanted = {cell.encode() for s, cell in cells if s == sheet}
-                for match in _CELL.finditer(zf.read(parts[sheet])):
+                for match in _cells_at(zf.read(parts[sheet]), wanted):
                     body = match[2] or b""
-                    if match[1] in wanted and _FORMULA.search(body) and not _VALUE.search(body):
+                    if _FORMULA.search(body) and not _VALUE.search(body):
                         found.add((sheet, match[1].decode()))
     except (zipfile.BadZipFile, KeyError, OSError):
         return found

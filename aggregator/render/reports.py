@@ -87,20 +87,24 @@ def render_reminder(results: list[RoundResult], config: Config, as_of: date,
 def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: Path,
                template: Templates, workers=None, timings: dict[str, float] | None = None,
                guard: OutputGuard | None = None,
-               progress: Callable[[Path, int, int], None] | None = None) -> dict[str, list[Path]]:
+               progress: Callable[[Path, int, int], None] | None = None,
+               unchanged: set[str] = frozenset()) -> dict[str, list[Path]]:
     """Every output of the run, keyed 'FORM:PERIOD' (and 'reminder'), written through `guard`
-    (which keeps edited or locked outputs and says so in its notices).
+    (which keeps edited or locked outputs and says so in its notices); rounds named in
+    `unchanged` ('FORM:PERIOD': their outputs on disk are up to date) are not written again.
 
     `progress(path, done, total)` is called before each step — the charts drawn together (`path`
     their folder), then each output about to be written — and once at the end (done == total)."""
     guard = guard or OutputGuard(outbox)
     clock = Stopwatch(timings if timings is not None else {})
     letter = reminder_context(results, config, as_of)
-    specs = [spec for r in results if r.form.code in CHARTS
-             for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values() if spec]
+    rendered = [r for r in results if f"{r.form.code}:{r.period.code}" not in unchanged]
+    specs = [spec for r in rendered if r.form.code in CHARTS
+             for spec in CHARTS[r.form.code](r, outbox / r.period.code / "bieu-do").values()
+             if spec]
     todo = [s for s in specs if not s.path.exists()]
     together = workers is not None and len(todo) > 1  # else each report draws its own
-    total = together + sum(_outputs_of(r) for r in results) + (letter is not None)
+    total = together + sum(_outputs_of(r) for r in rendered) + (letter is not None)
     done = 0
 
     def step(path: Path) -> None:
@@ -114,7 +118,7 @@ def render_all(results: list[RoundResult], config: Config, as_of: date, outbox: 
         workers.map_small(draw, todo)
     clock.lap("charts")
     out = {}
-    for r in results:
+    for r in rendered:
         out[f"{r.form.code}:{r.period.code}"] = render_round(r, results, config, as_of, guard,
                                                              template, step)
     clock.lap("reports")

@@ -19,6 +19,8 @@ def clean(text: str) -> str:
     """Without invisible controls (categories Cc and Cf: U+202A–U+202E, U+2066–U+2069, U+200B…,
     BOM, NUL…), line breaks and tabs kept; Windows line ends become plain ones."""
     text = nfc(str(text)).replace("\r\n", "\n")
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # no character of category C* (nor Z* but the space): nothing to remove
     return "".join(ch for ch in text
                    if ch in KEPT_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf"))
 

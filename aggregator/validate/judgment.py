@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,12 +31,17 @@ class History:
     """What the ledger already holds, handed in by the caller (validation never reads the ledger).
 
     values: (form, period code) → DataFrame indexed by unit code, one column per numeric code, of the
-    versions in force.
+    versions in force. `load(form, period)`, when given, makes a round's frame the first time it is
+    asked for (a batch of one round does not pay for every round the plan has).
     """
 
     values: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    load: Callable[[str, str], pd.DataFrame | None] | None = None
 
     def frame(self, form: str, period: str) -> pd.DataFrame:
+        if (form, period) not in self.values and self.load is not None:
+            loaded = self.load(form, period)
+            self.values[(form, period)] = loaded if loaded is not None else pd.DataFrame()
         return self.values.get((form, period), pd.DataFrame())
 
 

@@ -158,7 +158,8 @@ def attributed_texts(r: RoundResult, code: str, exclude: tuple[str, ...] = ()) -
             continue
         text = quoted(answer, workbook)
         key = " ".join(text.split()).rstrip(".;").casefold()
-        grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(reporting_name(unit))
+        name = r.reporting_names.get(unit.code) or reporting_name(unit)  # named once per round
+        grouped.setdefault(key, (text.strip().rstrip(".;"), []))[1].append(name)
 
     def who(names: list[str]) -> str:
         if len(names) <= ATTRIBUTION_SHOWN:
