@@ -71,6 +71,9 @@ _TYPES = [
               "Chương trình đọc tệp bị dừng đột ngột khi mở tệp này (tệp có thể bị hỏng hoặc có cấu "
               "trúc bất thường) nên tệp không được tiếp nhận. Hãy mở tệp bằng Excel, lưu lại dạng "
               ".xlsx rồi gửi lại."),
+    IssueType("value-formula-error", "error", "số liệu", "Công thức báo lỗi",
+              "Ô này chứa công thức cho kết quả lỗi {error} (ví dụ chia cho 0, tham chiếu đến ô đã "
+              "xóa) nên không có số liệu. Hãy sửa công thức hoặc nhập thẳng số liệu."),
     IssueType("value-formula-not-calculated", "error", "số liệu", "Công thức chưa được tính",
               "Ô này chứa công thức nhưng chưa có giá trị tính sẵn (tệp được tạo bằng chương trình "
               "không tự tính công thức). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại."),

@@ -28,7 +28,8 @@ from tests.conftest import (
 )
 
 # The issue codes these tests produce (test_corpus checks that every code is produced somewhere).
-COVERED = {"file-range-too-large", "file-crashed-reader", "value-formula-not-calculated"}
+COVERED = {"file-range-too-large", "file-crashed-reader", "value-formula-not-calculated",
+           "value-formula-error"}
 DATA_SHEET = "Biểu KTCV"
 DATA_PART = "xl/worksheets/sheet2.xml"  # the data sheet of the KTCV form as openpyxl saves it
 
@@ -513,3 +514,23 @@ def test_a_small_batch_that_kills_the_run_is_read_one_file_per_worker_next_time(
     assert [files[n]["status"] for n in names] == ["accepted", "rejected", "accepted"]
     assert [e["code"] for e in files[names[1]]["errors"]] == ["file-crashed-reader"]
     assert not (root / READING_MARKER).exists()
+
+
+@needs_libreoffice
+def test_a_formula_whose_result_is_an_error_is_told_as_such(good, workspace, tmp_path):
+    """#DIV/0! in a value cell: the fast reader sees a blank, which used to be told "not entered,
+    enter 0"; the cell's own error is named instead (hostile-clerk finding)."""
+    wb = openpyxl.load_workbook(good)
+    ws = wb[DATA_SHEET]
+    code_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row
+                    if c.value == "Mã chỉ tiêu")
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, code_col).value == "13")
+    ws.cell(row, code_col + 3).value = "=1/0"
+    wb.save(tmp_path / "loi.xlsx")
+    saved = libreoffice_convert(tmp_path / "loi.xlsx", "xlsx:Calc MS Excel 2007 XML",
+                                tmp_path / "lo")  # LibreOffice stores the error as the result
+    [found] = check_in_subprocess(workspace, saved)
+    [error] = found["errors"]
+    assert (error["code"], error["sheet"], error["cell"]) == (
+        "value-formula-error", DATA_SHEET, f"D{row}")
+    assert "#DIV/0!" in error["message"] and "nhập 0" not in error["message"]

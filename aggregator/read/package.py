@@ -1,5 +1,6 @@
-"""Small lookups in an .xlsx/.xlsm package: which part holds which sheet, and formula cells that
-were never calculated (a file written by a program that does not calculate, such as openpyxl)."""
+"""Small lookups in an .xlsx/.xlsm package: which part holds which sheet, formula cells that
+were never calculated (a file written by a program that does not calculate, such as openpyxl), and
+formula cells whose result is an error (#DIV/0!, #REF!…), which the fast reader returns as blank."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ _CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)<
                    re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
+_ERROR_TYPE = re.compile(rb'\st="e"')
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*(#[^<]{1,20}?)\s*</")
 
 
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
@@ -78,7 +81,14 @@ def _cells_at(xml: bytes, refs: set[bytes]) -> Iterator[re.Match[bytes]]:
 def uncalculated(data: bytes, cells: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Those of `cells` (sheet, 'D7') that hold a formula without a computed value. Only called
     for cells read as blank, which are few; `data` has passed the guard."""
-    found: set[tuple[str, str]] = set()
+    return {where for where, error in blank_formulas(data, cells).items() if error is None}
+
+
+def blank_formulas(data: bytes, cells: set[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+    """Those of `cells` (sheet, 'D7') read as blank that hold a formula: None for one never
+    calculated, else the error its result is ('#DIV/0!'). Only called for cells read as blank,
+    which are few; `data` has passed the guard."""
+    found: dict[tuple[str, str], str | None] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             parts = {name: part for part, name in worksheet_names(zf).items()}
@@ -88,8 +98,12 @@ def uncalculated(data: bytes, cells: set[tuple[str, str]]) -> set[tuple[str, str
                 wanted = {cell.encode() for s, cell in cells if s == sheet}
                 for match in _cells_at(zf.read(parts[sheet]), wanted):
                     body = match[2] or b""
-                    if _FORMULA.search(body) and not _VALUE.search(body):
-                        found.add((sheet, match[1].decode()))
+                    start = match[0][:match[0].find(b">") + 1]
+                    error = _ERROR_VALUE.search(body) if _ERROR_TYPE.search(start) else None
+                    if error:
+                        found[sheet, match[1].decode()] = error[1].decode("ascii", "replace")
+                    elif _FORMULA.search(body) and not _VALUE.search(body):
+                        found[sheet, match[1].decode()] = None
     except (zipfile.BadZipFile, KeyError, OSError):
         return found
     return found

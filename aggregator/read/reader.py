@@ -22,7 +22,7 @@ from aggregator.read.layout import (
     locate_cells,
     read_line_list,
 )
-from aggregator.read.package import uncalculated
+from aggregator.read.package import blank_formulas
 from aggregator.read.workbook import (
     SPREADSHEET_SUFFIXES,
     RawWorkbook,
@@ -56,6 +56,8 @@ class ReadResult:
     issues: list[Issue] = field(default_factory=list)
     # (sheet, cell) of indicator cells holding a formula that was never calculated: read as blank
     uncalculated: frozenset[tuple[str, str]] = frozenset()
+    # (sheet, cell) → the error a formula's result is (#DIV/0!…): read as blank, told as such
+    formula_errors: dict[tuple[str, str], str] = field(default_factory=dict)
     # (sheet, cell) where the period was read, and what it held: wrong-period messages point there
     period_at: tuple[str, str] | None = None
     period_value: object = None
@@ -284,5 +286,7 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
         result.carried = _carried_chain(data, book, limits)
     blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}
     if blanks and path.suffix.lower() in (".xlsx", ".xlsm"):
-        result.uncalculated = frozenset(uncalculated(data, blanks))
+        found = blank_formulas(data, blanks)
+        result.uncalculated = frozenset(where for where, error in found.items() if error is None)
+        result.formula_errors = {where: error for where, error in found.items() if error}
     return result

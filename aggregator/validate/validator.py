@@ -79,11 +79,18 @@ def trust_carried(report: FileReport, units: UnitRegistry) -> bool:
     return True
 
 
-def _uncalculated(issue: Issue, cells: frozenset[tuple[str, str]]) -> Issue:
-    """A blank that is a formula nobody calculated is told as such, not as a value to enter."""
-    if issue.code in ("value-missing", "value-required") and (issue.sheet, issue.cell) in cells:
-        return make_issue("value-formula-not-calculated", sheet=issue.sheet, cell=issue.cell,
-                          indicator=issue.indicator, indicator_label=issue.indicator_label)
+def _uncalculated(issue: Issue, read: ReadResult) -> Issue:
+    """A blank that is a formula nobody calculated, or one whose result is an error (#DIV/0!), is
+    told as such, not as a value to enter."""
+    if issue.code not in ("value-missing", "value-required"):
+        return issue
+    where = dict(sheet=issue.sheet, cell=issue.cell, indicator=issue.indicator,
+                 indicator_label=issue.indicator_label)
+    if (issue.sheet, issue.cell) in read.formula_errors:
+        return make_issue("value-formula-error", error=read.formula_errors[issue.sheet, issue.cell],
+                          **where)
+    if (issue.sheet, issue.cell) in read.uncalculated:
+        return make_issue("value-formula-not-calculated", **where)
     return issue
 
 
@@ -95,7 +102,7 @@ def check_file(read: ReadResult) -> FileReport:
         return report
     if read.cells:
         report.values, cell_issues = check_cells(read.form, read.cells)
-        report.issues.extend(_uncalculated(i, read.uncalculated) for i in cell_issues)
+        report.issues.extend(_uncalculated(i, read) for i in cell_issues)
     if read.form.line_list and read.items is not None:
         report.items, tallies, item_issues = check_items(read.form, read.items, read.period)
         report.values |= tallies
