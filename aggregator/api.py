@@ -76,15 +76,12 @@ def make_templates(root: Path, form: str | None = None, period: str | None = Non
         raise ConfigError(f"Kế hoạch không có kỳ báo cáo nào khớp “{asked}”. Các kỳ trong kế "
                           f"hoạch: {planned}.")
     with _workspace_locked(ctx.workspace):  # a run reading the outbox meanwhile sees whole files
-        return _templates(ctx, form, period, per_unit)
+        return _templates(ctx, wanted, per_unit)
 
 
-def _templates(ctx: Context, form: str | None, period: str | None, per_unit: bool) -> list[Path]:
+def _templates(ctx: Context, rounds: list[RoundConfig], per_unit: bool) -> list[Path]:
     out = []
-    for round_ in ctx.config.rounds:
-        if ((form and round_.form != form.strip().upper())
-                or (period and round_.period != period.strip().upper())):
-            continue
+    for round_ in rounds:
         spec = ctx.forms[round_.form]
         folder = ctx.workspace.outbox / "bieu-mau" / round_.parsed_period.code
         expected = ctx.units.expected(round_.form, round_.submitters, round_.deadline,

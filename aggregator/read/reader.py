@@ -82,8 +82,8 @@ def _meta(book: RawWorkbook) -> dict[str, object]:
     return {str(row[0]).strip(): row[1] for row in sheet.rows if len(row) >= 2 and row[0] != ""}
 
 
-def _identify_form(book: RawWorkbook, forms: FormRegistry) -> tuple[FormSpec | None, int | None]:
-    meta = _meta(book)
+def _identify_form(book: RawWorkbook, meta: dict[str, object], forms: FormRegistry
+                   ) -> tuple[FormSpec | None, int | None]:
     if meta.get("form"):
         spec = forms.get(str(meta["form"]).strip())
         version = meta.get("version")
@@ -230,7 +230,9 @@ def _identify_period(book: RawWorkbook, result: ReadResult) -> Period | None:
 
 def read_book(book: RawWorkbook, path: Path, forms: FormRegistry, units: UnitRegistry) -> ReadResult:
     result = ReadResult(path=path)
-    result.form, result.form_version = _identify_form(book, forms)
+    meta = _meta(book)
+    result.carried_round = str(meta.get("round") or "").strip() or None
+    result.form, result.form_version = _identify_form(book, meta, forms)
     form = result.form
     if form is None:
         result.issues.append(make_issue("form-unknown"))
@@ -281,7 +283,6 @@ def read_file(path: Path, forms: FormRegistry, units: UnitRegistry,
             return ReadResult(path=path, issues=[make_issue("file-encrypted")])
         return ReadResult(path=path, issues=[make_issue("file-unreadable", reason=str(exc))])
     result = read_book(book, path, forms, units)
-    result.carried_round = str(_meta(book).get("round") or "").strip() or None
     if result.unit is None and any(i.code == "unit-unknown" for i in result.issues):
         result.carried = _carried_chain(data, book, limits)
     blanks = {(c.sheet, c.cell) for c in result.cells.values() if blank(c.value)}
